@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "faultline",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "faultline", targets: ["faultline"]),
+        .library(name: "FaultlineKit", targets: ["FaultlineYAML", "FaultlineModel", "FaultlineGraph", "FaultlineRules", "FaultlineReport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // bytes -> YAML nodes with positions
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        .target(name: "FaultlineYAML", dependencies: ["CYAML"]),
+        // nodes -> typed, validated topology
+        .target(name: "FaultlineModel", dependencies: ["FaultlineYAML"]),
+        // topology -> sync graph, request graph, SCCs, path tables
+        .target(name: "FaultlineGraph", dependencies: ["FaultlineModel"]),
+        // graph -> findings
+        .target(name: "FaultlineRules", dependencies: ["FaultlineYAML", "FaultlineModel", "FaultlineGraph"]),
+        // findings -> text / JSON
+        .target(name: "FaultlineReport", dependencies: ["FaultlineModel", "FaultlineRules"]),
+        // the command line
+        .executableTarget(
+            name: "faultline",
+            dependencies: [
+                "FaultlineYAML", "FaultlineModel", "FaultlineGraph", "FaultlineRules", "FaultlineReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "FaultlineYAMLTests", dependencies: ["FaultlineYAML"]),
+        .testTarget(name: "FaultlineModelTests", dependencies: ["FaultlineModel"]),
+        .testTarget(name: "FaultlineGraphTests", dependencies: ["FaultlineModel", "FaultlineGraph"]),
+        .testTarget(name: "FaultlineRulesTests", dependencies: ["FaultlineYAML", "FaultlineModel", "FaultlineGraph", "FaultlineRules"]),
+        .testTarget(
+            name: "FaultlineCLITests",
+            dependencies: ["FaultlineRules", "FaultlineReport"],
+            resources: []
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

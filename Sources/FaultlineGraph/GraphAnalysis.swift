@@ -1,0 +1,55 @@
+public import FaultlineModel
+
+/// Everything the rules read, computed once and shared: the sync graph with
+/// its cycles, the request graph with its condensation, the entries and the
+/// path tables.
+public struct GraphAnalysis: Sendable {
+    public let topology: Topology
+    public let services: ServiceGraph
+    public let requests: RequestGraph
+    /// Request-graph nodes where request paths start, in file order.
+    public let entries: [Int]
+    public let paths: PathTables
+
+    public init(_ topology: Topology) {
+        self.topology = topology
+        services = ServiceGraph(topology)
+        requests = RequestGraph(topology)
+        entries = GraphAnalysis.entries(topology: topology, services: services, requests: requests)
+        paths = PathTables(topology: topology, requests: requests)
+    }
+
+    /// Services marked `entrypoint: true`; where none is, every service that
+    /// no other service calls synchronously. Each of an entry service's nodes is an entry.
+    static func entries(topology: Topology, services: ServiceGraph, requests: RequestGraph) -> [Int] {
+        let marked = topology.services.indices.filter { topology.services[$0].entrypoint }
+        let entryServices = marked.isEmpty ? topology.services.indices.filter { services.callerCount[$0] == 0 } : marked
+        return entryServices.flatMap { requests.nodes(of: $0) }
+    }
+
+    public func component(of node: Int) -> Int { requests.components.componentOf[node] }
+
+    /// The longest request path from a node as services in order, walking the
+    /// recorded exits and crossing each collapsed cycle by a shortest way
+    /// from where the path enters it to where it leaves.
+    public func longestPath(from start: Int) -> [ServiceID] {
+        let components = requests.components
+        var path = [requests.nodeService[start]]
+        var current = start
+        while let exit = paths.depthExit[components.componentOf[current]] {
+            if exit.from != current {
+                let component = components.componentOf[current]
+                let inside = requests.graph.shortestPath(from: current, to: exit.from) { components.componentOf[$0] == component } ?? [current, exit.from]
+                path += inside.dropFirst().map { requests.nodeService[$0] }
+            }
+            path.append(requests.nodeService[exit.to])
+            current = exit.to
+        }
+        return path
+    }
+
+    /// The operation name of a request-graph node, or nil.
+    public func operationName(of node: Int) -> String? {
+        requests.operation(of: node).map { topology.services[requests.nodeService[node]].operations[$0].name }
+    }
+}

@@ -1,0 +1,121 @@
+/// A span of time held exactly, in integer microseconds, so that thresholds
+/// compare exactly (`4.1s` equals `4100ms`).
+public struct Duration: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let microseconds: Int64
+
+    public init(microseconds: Int64) { self.microseconds = microseconds }
+
+    public static func milliseconds(_ value: Int64) -> Duration { Duration(microseconds: value * 1_000) }
+    public static func seconds(_ value: Int64) -> Duration { Duration(microseconds: value * 1_000_000) }
+    public static let zero = Duration(microseconds: 0)
+
+    public static func < (lhs: Duration, rhs: Duration) -> Bool { lhs.microseconds < rhs.microseconds }
+
+    /// Sums saturate: a worst case too long to hold is still "too long", never negative.
+    public static func + (lhs: Duration, rhs: Duration) -> Duration {
+        let (sum, overflow) = lhs.microseconds.addingReportingOverflow(rhs.microseconds)
+        return Duration(microseconds: overflow ? .max : sum)
+    }
+
+    public static func * (lhs: Duration, rhs: Int) -> Duration {
+        let (product, overflow) = lhs.microseconds.multipliedReportingOverflow(by: Int64(rhs))
+        return Duration(microseconds: overflow ? .max : product)
+    }
+
+    /// The shortest exact spelling in the topology's own units: `250ms`, `1.5s`, `2m`.
+    public var description: String {
+        let us = microseconds
+        if us == .max { return "more than 292000 years" }
+        if us % 3_600_000_000 == 0 && us >= 3_600_000_000 { return "\(us / 3_600_000_000)h" }
+        if us % 60_000_000 == 0 && us >= 60_000_000 { return "\(us / 60_000_000)m" }
+        if us >= 1_000_000 { return Duration.decimal(us, unit: 1_000_000) + "s" }
+        if us % 1_000 == 0 { return "\(us / 1_000)ms" }
+        return Duration.decimal(us, unit: 1_000) + "ms"
+    }
+
+    private static func decimal(_ value: Int64, unit: Int64) -> String {
+        let whole = value / unit
+        var fraction = value % unit
+        guard fraction != 0 else { return "\(whole)" }
+        var digits = String(fraction)
+        let width = String(unit).count - 1
+        digits = String(repeating: "0", count: width - digits.count) + digits
+        while digits.hasSuffix("0") { digits.removeLast(); fraction /= 10 }
+        return "\(whole).\(digits)"
+    }
+}
+
+/// Parsing of the topology's duration syntax: a number and a unit.
+public enum DurationSyntax {
+    public enum Failure: Error, Equatable, Sendable {
+        case missingUnit(suggestion: String)
+        case space(suggestion: String)
+        case negative
+        case malformed
+        case unknownUnit(String, suggestion: String?)
+        case tooPrecise
+        case tooLong
+    }
+
+    static let units: [(name: String, microseconds: Int64)] = [("ms", 1_000), ("s", 1_000_000), ("m", 60_000_000), ("h", 3_600_000_000)]
+
+    public static func parse(_ text: String) -> Result<Duration, Failure> {
+        let trimmed = text
+        if trimmed.hasPrefix("-") { return .failure(.negative) }
+        var number = Substring(trimmed)
+        var unit = Substring("")
+        if let unitStart = trimmed.firstIndex(where: { !($0.isASCII && ($0.isNumber || $0 == ".")) }) {
+            number = trimmed[..<unitStart]
+            unit = trimmed[unitStart...]
+        }
+        if number.isEmpty || number.filter({ $0 == "." }).count > 1 || number.hasPrefix(".") || number.hasSuffix(".") {
+            return .failure(.malformed)
+        }
+        if unit.isEmpty {
+            return .failure(.missingUnit(suggestion: guessUnit(String(number))))
+        }
+        if unit.first == " " {
+            let rest = unit.drop(while: { $0 == " " })
+            if units.contains(where: { $0.name == rest }) { return .failure(.space(suggestion: "\(number)\(rest)")) }
+            return .failure(.malformed)
+        }
+        guard let scale = units.first(where: { $0.name == unit })?.microseconds else {
+            let known: [String: String] = ["sec": "s", "secs": "s", "second": "s", "seconds": "s", "msec": "ms",
+                                           "millis": "ms", "min": "m", "mins": "m", "minute": "m", "minutes": "m",
+                                           "hr": "h", "hour": "h", "hours": "h", "S": "s", "MS": "ms", "Ms": "ms"]
+            if unit.contains(where: { !$0.isLetter }) { return .failure(.malformed) }
+            return .failure(.unknownUnit(String(unit), suggestion: known[String(unit)].map { "\(number)\($0)" }))
+        }
+        return exact(number, scale: scale)
+    }
+
+    private static func exact(_ number: Substring, scale: Int64) -> Result<Duration, Failure> {
+        let parts = number.split(separator: ".", omittingEmptySubsequences: false)
+        guard let wholeText = parts.first, wholeText.count <= 15, let whole = Int64(wholeText) else { return .failure(.tooLong) }
+        var total = whole.multipliedReportingOverflow(by: scale)
+        if total.overflow { return .failure(.tooLong) }
+        if parts.count == 2 {
+            var fractionScale = scale
+            for digit in parts[1] {
+                guard let value = digit.wholeNumberValue else { return .failure(.malformed) }
+                if fractionScale % 10 != 0 {
+                    if value != 0 { return .failure(.tooPrecise) }
+                    continue
+                }
+                fractionScale /= 10
+                let added = total.partialValue.addingReportingOverflow(Int64(value) * fractionScale)
+                if added.overflow { return .failure(.tooLong) }
+                total = (added.partialValue, false)
+            }
+        }
+        // Nothing in a topology is meaningfully longer than a year; longer is a typo.
+        if total.partialValue > 366 * 24 * 3_600_000_000 { return .failure(.tooLong) }
+        return .success(Duration(microseconds: total.partialValue))
+    }
+
+    /// Small bare numbers are usually seconds, large ones milliseconds.
+    private static func guessUnit(_ number: String) -> String {
+        let value = Double(number) ?? 0
+        return value >= 50 ? "\(number)ms" : "\(number)s"
+    }
+}

@@ -1,0 +1,193 @@
+public import FaultlineYAML
+
+/// Typed reads of YAML nodes that record every problem instead of stopping at
+/// the first, so one run reports all of them. Each read returns nil on error.
+public final class NodeReader {
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init() {}
+
+    public func error(_ message: String, at node: YAMLNode) {
+        diagnostics.append(Diagnostic(message, at: node.location))
+    }
+
+    public func error(_ message: String, at location: SourceLocation) {
+        diagnostics.append(Diagnostic(message, at: location))
+    }
+
+    public func append(_ more: [Diagnostic]) { diagnostics.append(contentsOf: more) }
+
+    /// The entries of a mapping, with unknown keys reported (keys starting
+    /// with `x-` are extensions and skipped). `what` names the mapping in messages.
+    public func fields(of node: YAMLNode, what: String, allowed: [String], alwaysSuggest: Bool = false) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)]? {
+        guard node.kind == .mapping else {
+            error("\(what) must be a mapping of keys to values, not \(node.kindDescription)", at: node)
+            return nil
+        }
+        var result: [(key: String, keyNode: YAMLNode, value: YAMLNode)] = []
+        result.reserveCapacity(node.count)
+        for (keyNode, value) in node.entries {
+            guard let key = keyNode.scalar else { continue }
+            if key.hasPrefix("x-") { continue }
+            guard allowed.contains(key) else {
+                error(unknownKeyMessage(key, what: what, allowed: allowed, alwaysSuggest: alwaysSuggest), at: keyNode)
+                continue
+            }
+            result.append((key, keyNode, value))
+        }
+        return result
+    }
+
+    private func unknownKeyMessage(_ key: String, what: String, allowed: [String], alwaysSuggest: Bool) -> String {
+        if let suggestion = Suggestions.closest(to: key, in: allowed, alwaysSuggest: alwaysSuggest) {
+            return "unknown key '\(key)' in \(what); did you mean '\(suggestion)'?"
+        }
+        return "unknown key '\(key)' in \(what); expected one of \(allowed.map { "'\($0)'" }.joined(separator: ", ")) (or an 'x-' extension)"
+    }
+
+    public func string(_ node: YAMLNode, what: String) -> String? {
+        guard node.kind == .scalar, !node.isNull, let text = node.scalar else {
+            error("\(what) must be a string, not \(node.kindDescription)", at: node)
+            return nil
+        }
+        return text
+    }
+
+    static let trueWords: Set<String> = ["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"]
+    static let falseWords: Set<String> = ["false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"]
+
+    public func bool(_ node: YAMLNode, what: String) -> Bool? {
+        if node.isPlainScalar, let text = node.scalar {
+            if Self.trueWords.contains(text) { return true }
+            if Self.falseWords.contains(text) { return false }
+        }
+        var message = "\(what) must be true or false, not \(node.kindDescription)"
+        if node.kind == .scalar, !node.isPlainScalar, let text = node.scalar,
+           Self.trueWords.contains(text) || Self.falseWords.contains(text) {
+            message += " (remove the quotes)"
+        }
+        error(message, at: node)
+        return nil
+    }
+
+    /// A whole number in `range`. YAML's `1_000` spelling is accepted.
+    public func integer(_ node: YAMLNode, what: String, in range: ClosedRange<Int>) -> Int? {
+        guard node.isPlainScalar, let text = node.scalar, !text.isEmpty else {
+            error("\(what) must be a whole number, not \(node.kindDescription)", at: node)
+            return nil
+        }
+        let digits = text.filter { $0 != "_" }
+        let unsigned = digits.hasPrefix("-") || digits.hasPrefix("+") ? digits.dropFirst() : Substring(digits)
+        guard !unsigned.isEmpty, unsigned.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            error("\(what) must be a whole number, not '\(text)'", at: node)
+            return nil
+        }
+        guard let value = Int(digits), range.contains(value) else {
+            error("\(what) must be between \(range.lowerBound) and \(range.upperBound), not \(text)", at: node)
+            return nil
+        }
+        return value
+    }
+
+    public func duration(_ node: YAMLNode, what: String) -> Duration? {
+        guard node.kind == .scalar, !node.isNull, let text = node.scalar else {
+            error("\(what) must be a duration such as 250ms or 2s, not \(node.kindDescription)", at: node)
+            return nil
+        }
+        switch DurationSyntax.parse(text) {
+        case .success(let duration):
+            return duration
+        case .failure(let failure):
+            let message: String
+            switch failure {
+            case .missingUnit(let suggestion):
+                message = "\(what) '\(text)' has no unit; did you mean \(suggestion)? (units: ms, s, m, h)"
+            case .space(let suggestion):
+                message = "\(what) '\(text)' has a space before its unit; write \(suggestion)"
+            case .negative:
+                message = "\(what) '\(text)' is negative; a duration is zero or more"
+            case .malformed:
+                message = "\(what) '\(text)' is not a duration; write a number and a unit (ms, s, m, h), such as 250ms or 1.5s"
+            case .unknownUnit(let unit, let suggestion):
+                message = "\(what) '\(text)' has an unknown unit '\(unit)'" + (suggestion.map { "; did you mean \($0)?" } ?? "; units are ms, s, m and h")
+            case .tooPrecise:
+                message = "\(what) '\(text)' is finer than a microsecond"
+            case .tooLong:
+                message = "\(what) '\(text)' is longer than a year; check the number and unit"
+            }
+            error(message, at: node)
+            return nil
+        }
+    }
+
+    /// One of an enumeration's spellings.
+    public func choice<Value: RawRepresentable & CaseIterable>(_ node: YAMLNode, what: String, as type: Value.Type) -> Value? where Value.RawValue == String {
+        let options = Value.allCases.map(\.rawValue)
+        guard node.kind == .scalar, let text = node.scalar, let value = Value(rawValue: text) else {
+            let found = node.kind == .scalar ? "'\(node.scalar ?? "")'" : node.kindDescription
+            var message = "\(what) must be one of \(options.joined(separator: ", ")), not \(found)"
+            if node.kind == .scalar, let text = node.scalar, let suggestion = Suggestions.closest(to: text, in: options) {
+                message += "; did you mean '\(suggestion)'?"
+            }
+            error(message, at: node)
+            return nil
+        }
+        return value
+    }
+
+    /// A name of a service, operation, channel or datastore.
+    public func name(_ node: YAMLNode, what: String) -> String? {
+        guard let text = string(node, what: what) else { return nil }
+        if let problem = Names.problem(in: text) {
+            error("\(what) '\(Names.printable(text))' is not a valid name: \(problem); names use letters, digits, '-', '_' and '.'", at: node)
+            return nil
+        }
+        return text
+    }
+
+    /// A sequence's elements; a null value reads as an empty list.
+    public func list(_ node: YAMLNode, what: String) -> [YAMLNode]? {
+        if node.isNull { return [] }
+        guard node.kind == .sequence else {
+            error("\(what) must be a list, not \(node.kindDescription)", at: node)
+            return nil
+        }
+        return node.elements
+    }
+
+    /// `none` (plain), as used by `retry: none` and `timeout: none`.
+    public static func isNone(_ node: YAMLNode) -> Bool {
+        node.isPlainScalar && node.scalar == "none"
+    }
+}
+
+public enum Names {
+    /// Why `text` is not a valid name, or nil when it is.
+    public static func problem(in text: String) -> String? {
+        if text.isEmpty { return "it is empty" }
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "a"..."z", "A"..."Z", "0"..."9", "-", "_", ".": continue
+            case " ": return "it contains a space"
+            case "/": return "it contains '/'"
+            default:
+                if scalar.properties.generalCategory == .control { return "it contains a control character (U+\(String(scalar.value, radix: 16, uppercase: true)))" }
+                return "it contains '\(scalar)'"
+            }
+        }
+        return nil
+    }
+
+    /// The name with control characters escaped, safe to print in a message.
+    public static func printable(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control {
+                result += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,513 @@
+public import FaultlineYAML
+
+/// One input file: its name as the user gave it (it prefixes every position) and its bytes.
+public struct SourceFile: Sendable {
+    public let name: String
+    public let bytes: [UInt8]
+
+    public init(name: String, bytes: [UInt8]) {
+        self.name = name
+        self.bytes = bytes
+    }
+
+    public init(name: String, text: String) {
+        self.init(name: name, bytes: Array(text.utf8))
+    }
+}
+
+/// Turns topology files into one validated `Topology`, or every problem found.
+public enum TopologyLoader {
+    public static let formatVersion = 1
+
+    public static func load(_ files: [SourceFile], limits: YAMLLimits = .default) -> Result<Topology, LoadFailure> {
+        var documents: [YAMLDocument] = []
+        var diagnostics: [Diagnostic] = []
+        for file in files {
+            let parsed = YAMLParser.parse(file.bytes, file: file.name, limits: limits)
+            diagnostics += parsed.diagnostics
+            if let document = parsed.document { documents.append(document) }
+        }
+        let session = LoadSession(fileNames: files.map(\.name))
+        let topology = session.load(documents)
+        diagnostics += session.reader.diagnostics
+        if !diagnostics.isEmpty || documents.count != files.count {
+            return .failure(LoadFailure(diagnostics: deduplicated(diagnostics)))
+        }
+        return .success(topology)
+    }
+
+    private static func deduplicated(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return diagnostics.sorted().filter { seen.insert($0).inserted }
+    }
+}
+
+public struct LoadFailure: Error, Sendable {
+    /// Every problem, ordered by file, line and column.
+    public let diagnostics: [Diagnostic]
+
+    public init(diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+}
+
+private enum Keys {
+    static let topLevel = ["faultline", "system", "defaults", "services", "channels", "datastores"]
+    static let defaults = ["timeout", "retry", "circuit_breaker"]
+    static let service = ["entrypoint", "timeout", "owner", "tracing", "external", "calls", "operations", "publishes", "consumes", "datastores"]
+    static let operation = ["calls"]
+    static let call = ["to", "operation", "via", "timeout", "retry", "circuit_breaker", "per_request", "idempotent", "parallel", "optional"]
+    static let retry = ["max_attempts", "backoff", "base", "max", "jitter"]
+    static let circuitBreaker = ["failure_threshold", "open_for"]
+    static let consumer = ["from", "dlq", "retry", "idempotent", "max_in_flight"]
+    static let datastoreUse = ["name", "access"]
+    static let channel = ["broker", "delivery", "max_length", "dlq"]
+    static let datastore = ["kind"]
+}
+
+/// What a file's `defaults:` supplies to the calls declared in that file.
+private struct FileDefaults {
+    var timeout: Duration?
+    var retry: RetrySetting = .unset
+    var circuitBreaker: CircuitBreaker?
+}
+
+private struct Declaration {
+    let name: String
+    let key: YAMLNode
+    let value: YAMLNode
+    let file: Int
+}
+
+/// One load: declarations are gathered from every file first, so references
+/// may point into another file; then bodies are read and references resolved.
+private final class LoadSession {
+    let reader = NodeReader()
+    let fileNames: [String]
+    var system: String?
+    var defaults: [FileDefaults] = []
+
+    var serviceDeclarations: [Declaration] = []
+    var serviceIDs: [String: ServiceID] = [:]
+    var channelDeclarations: [Declaration] = []
+    var channelIDs: [String: ChannelID] = [:]
+    var datastoreDeclarations: [Declaration] = []
+    var datastoreIDs: [String: DatastoreID] = [:]
+    /// Per service: its operations' names to their index, in declaration order.
+    var operationIDs: [[String: Int]] = []
+    var operationDeclarations: [[(name: String, key: YAMLNode, value: YAMLNode)]] = []
+
+    var calls: [Call] = []
+
+    init(fileNames: [String]) { self.fileNames = fileNames }
+
+    func load(_ documents: [YAMLDocument]) -> Topology {
+        for (index, document) in documents.enumerated() {
+            readTopLevel(document, file: index)
+        }
+        collectOperations()
+        let services = serviceDeclarations.enumerated().map { readService($0.element, id: $0.offset) }
+        let channels = channelDeclarations.map(readChannel)
+        let datastores = datastoreDeclarations.map(readDatastore)
+        return Topology(system: system, files: fileNames, services: services, calls: calls, channels: channels, datastores: datastores)
+    }
+
+    // MARK: Top level
+
+    private func readTopLevel(_ document: YAMLDocument, file: Int) {
+        defaults.append(FileDefaults())
+        guard let root = document.root, !root.isNull else {
+            reader.error("the file is empty; a topology starts with 'faultline: 1' and a 'services:' mapping",
+                         at: SourceLocation(file: document.file, line: 1, column: 1))
+            return
+        }
+        guard let fields = reader.fields(of: root, what: "the topology", allowed: Keys.topLevel, alwaysSuggest: true) else { return }
+        var sawVersion = false, sawServices = false
+        for (key, keyNode, value) in fields {
+            switch key {
+            case "faultline":
+                sawVersion = true
+                if let version = reader.integer(value, what: "'faultline' (the format version)", in: Int.min...Int.max),
+                   version != TopologyLoader.formatVersion {
+                    reader.error("unsupported format version \(version); this faultline reads 'faultline: \(TopologyLoader.formatVersion)'", at: value)
+                }
+            case "system":
+                if let name = reader.string(value, what: "'system'"), system == nil { system = name }
+            case "defaults":
+                defaults[file] = readDefaults(value)
+            case "services":
+                sawServices = true
+                declare(value, file: file, what: "service", into: &serviceDeclarations, ids: &serviceIDs)
+                if value.kind == .mapping, value.count == 0 || value.entries.allSatisfy({ $0.key.scalar?.hasPrefix("x-") == true }) {
+                    reader.error("'services' is empty; declare at least one service", at: value)
+                } else if value.isNull {
+                    reader.error("'services' is empty; declare at least one service", at: keyNode)
+                }
+            case "channels":
+                declare(value, file: file, what: "channel", into: &channelDeclarations, ids: &channelIDs)
+            case "datastores":
+                declare(value, file: file, what: "datastore", into: &datastoreDeclarations, ids: &datastoreIDs)
+            default:
+                break
+            }
+        }
+        if !sawVersion {
+            reader.error("missing 'faultline: \(TopologyLoader.formatVersion)', the format version this file is written in", at: root)
+        }
+        if !sawServices {
+            reader.error("missing 'services:', the mapping of the system's services", at: root)
+        }
+    }
+
+    private func declare(_ node: YAMLNode, file: Int, what: String, into declarations: inout [Declaration], ids: inout [String: Int]) {
+        if node.isNull { return }
+        guard node.kind == .mapping else {
+            reader.error("'\(what)s' must be a mapping of names to \(what)s, not \(node.kindDescription)", at: node)
+            return
+        }
+        for (key, value) in node.entries {
+            guard let text = key.scalar, !text.hasPrefix("x-") else { continue }
+            guard let name = reader.name(key, what: "\(what) name") else { continue }
+            if let existing = ids[name] {
+                let first = declarations[existing].key.location
+                reader.error("\(what) '\(name)' is declared twice: here and at \(first)", at: key)
+                continue
+            }
+            ids[name] = declarations.count
+            declarations.append(Declaration(name: name, key: key, value: value, file: file))
+        }
+    }
+
+    private func readDefaults(_ node: YAMLNode) -> FileDefaults {
+        var result = FileDefaults()
+        if node.isNull { return result }
+        guard let fields = reader.fields(of: node, what: "'defaults'", allowed: Keys.defaults) else { return result }
+        for (key, _, value) in fields {
+            switch key {
+            case "timeout":
+                if !NodeReader.isNone(value) { result.timeout = reader.duration(value, what: "default timeout") }
+            case "retry":
+                result.retry = readRetry(value, what: "default retry")
+            case "circuit_breaker":
+                result.circuitBreaker = readCircuitBreaker(value, what: "default circuit_breaker") ?? nil
+            default:
+                break
+            }
+        }
+        return result
+    }
+
+    // MARK: Services
+
+    /// Operations are gathered before any call is read, so `operation:` can be checked
+    /// whichever order services come in.
+    private func collectOperations() {
+        for declaration in serviceDeclarations {
+            var ids: [String: Int] = [:]
+            var list: [(name: String, key: YAMLNode, value: YAMLNode)] = []
+            if declaration.value.kind == .mapping,
+               let operations = declaration.value.entries.first(where: { $0.key.scalar == "operations" })?.value {
+                if operations.kind == .mapping {
+                    for (key, value) in operations.entries {
+                        guard let text = key.scalar, !text.hasPrefix("x-") else { continue }
+                        guard let name = reader.name(key, what: "operation name") else { continue }
+                        ids[name] = list.count
+                        list.append((name, key, value))
+                    }
+                } else if !operations.isNull {
+                    reader.error("'operations' must be a mapping of operation names to their calls, not \(operations.kindDescription)", at: operations)
+                }
+            }
+            operationIDs.append(ids)
+            operationDeclarations.append(list)
+        }
+    }
+
+    private func readService(_ declaration: Declaration, id: ServiceID) -> Service {
+        var service = Service(name: declaration.name, location: declaration.key.location, entrypoint: false, timeout: nil,
+                              owner: nil, tracing: false, external: false, calls: [], operations: [],
+                              publishes: [], consumes: [], datastores: [])
+        let value = declaration.value
+        if value.isNull { return service }
+        let what = "service '\(declaration.name)'"
+        guard let fields = reader.fields(of: value, what: what, allowed: Keys.service) else { return service }
+        var callsNode: YAMLNode?
+        for (key, _, node) in fields {
+            switch key {
+            case "entrypoint": service.entrypoint = reader.bool(node, what: "'entrypoint'") ?? false
+            case "timeout": service.timeout = reader.duration(node, what: "service timeout")
+            case "owner": service.owner = reader.string(node, what: "'owner'")
+            case "tracing": service.tracing = reader.bool(node, what: "'tracing'") ?? false
+            case "external": service.external = reader.bool(node, what: "'external'") ?? false
+            case "calls": callsNode = node
+            case "publishes":
+                for element in reader.list(node, what: "'publishes'") ?? [] {
+                    if let channel = channelReference(element, what: "published channel") { service.publishes.append(channel) }
+                }
+            case "consumes":
+                for element in reader.list(node, what: "'consumes'") ?? [] {
+                    if let consumer = readConsumer(element) { service.consumes.append(consumer) }
+                }
+            case "datastores":
+                var seen: [DatastoreID: SourceLocation] = [:]
+                for element in reader.list(node, what: "'datastores'") ?? [] {
+                    guard let use = readDatastoreUse(element) else { continue }
+                    if let first = seen[use.datastore] {
+                        reader.error("datastore '\(datastoreDeclarations[use.datastore].name)' is listed twice for \(declaration.name); first at \(first)", at: use.location)
+                        continue
+                    }
+                    seen[use.datastore] = use.location
+                    service.datastores.append(use)
+                }
+            default: break
+            }
+        }
+        if let callsNode {
+            if service.external, callsNode.count > 0 {
+                reader.error("\(what) is external, so its calls are not known to this system; remove 'calls' or drop 'external: true'", at: callsNode)
+            } else {
+                service.calls = readCalls(callsNode, caller: id, operation: nil, file: declaration.file)
+            }
+        }
+        for (index, operation) in operationDeclarations[id].enumerated() {
+            service.operations.append(readOperation(operation, service: service, caller: id, index: index, file: declaration.file))
+        }
+        return service
+    }
+
+    private func readOperation(_ operation: (name: String, key: YAMLNode, value: YAMLNode), service: Service,
+                               caller: ServiceID, index: Int, file: Int) -> Operation {
+        var result = Operation(name: operation.name, location: operation.key.location, calls: [])
+        if operation.value.isNull { return result }
+        guard let fields = reader.fields(of: operation.value, what: "operation '\(operation.name)'", allowed: Keys.operation) else { return result }
+        for (_, _, node) in fields {
+            if service.external, node.count > 0 {
+                reader.error("service '\(service.name)' is external, so its calls are not known to this system; remove 'calls' or drop 'external: true'", at: node)
+                continue
+            }
+            result.calls = readCalls(node, caller: caller, operation: index, file: file)
+        }
+        return result
+    }
+
+    private func readCalls(_ node: YAMLNode, caller: ServiceID, operation: Int?, file: Int) -> [CallID] {
+        var ids: [CallID] = []
+        for element in reader.list(node, what: "'calls'") ?? [] {
+            if let call = readCall(element, caller: caller, operation: operation, file: file) {
+                ids.append(calls.count)
+                calls.append(call)
+            }
+        }
+        return ids
+    }
+
+    private func readCall(_ node: YAMLNode, caller: ServiceID, operation: Int?, file: Int) -> Call? {
+        guard let fields = reader.fields(of: node, what: "a call", allowed: Keys.call) else { return nil }
+        let fileDefaults = defaults[file]
+        var call = Call(caller: caller, callerOperation: operation, target: 0, targetOperation: nil, via: .http,
+                        timeout: fileDefaults.timeout, timeoutSource: fileDefaults.timeout == nil ? .unset : .defaults,
+                        retry: fileDefaults.retry, retrySource: fileDefaults.retry == .unset ? .unset : .defaults,
+                        circuitBreaker: fileDefaults.circuitBreaker, circuitBreakerSource: fileDefaults.circuitBreaker == nil ? .unset : .defaults,
+                        perRequest: 1, idempotent: false, parallel: false, optional: false, location: node.location)
+        var target: ServiceID?
+        var operationNode: YAMLNode?
+        var valid = true
+        for (key, _, value) in fields {
+            switch key {
+            case "to":
+                call.location = value.location
+                if let name = reader.name(value, what: "call target") {
+                    target = resolve(name, in: serviceIDs, declarations: serviceDeclarations, kind: "service", at: value)
+                }
+                if target == nil { valid = false }
+            case "operation": operationNode = value
+            case "via": call.via = reader.choice(value, what: "'via'", as: CallProtocol.self) ?? .http
+            case "timeout":
+                if NodeReader.isNone(value) {
+                    call.timeout = nil
+                    call.timeoutSource = .disabled
+                } else {
+                    call.timeout = reader.duration(value, what: "call timeout")
+                    call.timeoutSource = .own
+                    if call.timeout == nil { valid = false }
+                }
+            case "retry":
+                call.retry = readRetry(value, what: "'retry'")
+                call.retrySource = .own
+            case "circuit_breaker":
+                if let breaker = readCircuitBreaker(value, what: "'circuit_breaker'") {
+                    call.circuitBreaker = breaker
+                    call.circuitBreakerSource = breaker == nil ? .disabled : .own
+                }
+            case "per_request": call.perRequest = reader.integer(value, what: "'per_request'", in: 1...1_000_000) ?? 1
+            case "idempotent": call.idempotent = reader.bool(value, what: "'idempotent'") ?? false
+            case "parallel": call.parallel = reader.bool(value, what: "'parallel'") ?? false
+            case "optional": call.optional = reader.bool(value, what: "'optional'") ?? false
+            default: break
+            }
+        }
+        guard fields.contains(where: { $0.key == "to" }) else {
+            reader.error("a call needs 'to:', the name of the service it calls", at: node)
+            return nil
+        }
+        guard let target, valid else { return nil }
+        call.target = target
+        if let operationNode, let name = reader.name(operationNode, what: "operation") {
+            let targetName = serviceDeclarations[target].name
+            if let index = operationIDs[target][name] {
+                call.targetOperation = index
+            } else if operationIDs[target].isEmpty {
+                reader.error("operation '\(name)' is not declared: service '\(targetName)' declares no operations (declare it under \(targetName).operations, or drop 'operation:')", at: operationNode)
+            } else {
+                let suggestion = Suggestions.closest(to: name, in: operationDeclarations[target].map(\.name))
+                reader.error("operation '\(name)' is not declared by service '\(targetName)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? "; it declares \(operationDeclarations[target].map { "'\($0.name)'" }.joined(separator: ", "))"), at: operationNode)
+            }
+        }
+        return call
+    }
+
+    // MARK: Policies
+
+    private func readRetry(_ node: YAMLNode, what: String) -> RetrySetting {
+        if NodeReader.isNone(node) { return .none(node.location) }
+        guard let fields = reader.fields(of: node, what: "a retry policy", allowed: Keys.retry) else { return .unset }
+        var policy = RetryPolicy(maxAttempts: 1, location: node.location)
+        var sawAttempts = false
+        for (key, _, value) in fields {
+            switch key {
+            case "max_attempts":
+                sawAttempts = true
+                policy.maxAttempts = reader.integer(value, what: "'max_attempts' (total tries, the first included)", in: 1...1000) ?? 1
+            case "backoff": policy.backoff = reader.choice(value, what: "'backoff'", as: Backoff.self) ?? .none
+            case "base": policy.base = reader.duration(value, what: "backoff 'base'") ?? policy.base
+            case "max": policy.max = reader.duration(value, what: "backoff 'max'")
+            case "jitter": policy.jitter = reader.bool(value, what: "'jitter'") ?? false
+            default: break
+            }
+        }
+        if !sawAttempts {
+            reader.error("\(what) needs 'max_attempts' (total tries, the first included; 1 means no retry), or write 'retry: none'", at: node)
+        }
+        return .policy(policy)
+    }
+
+    /// nil on error; `.some(nil)` for `false` (switched off).
+    private func readCircuitBreaker(_ node: YAMLNode, what: String) -> CircuitBreaker?? {
+        if node.kind == .scalar {
+            guard let enabled = reader.bool(node, what: "\(what) (true, false or a mapping)") else { return nil }
+            return .some(enabled ? CircuitBreaker() : nil)
+        }
+        guard let fields = reader.fields(of: node, what: "a circuit breaker", allowed: Keys.circuitBreaker) else { return nil }
+        var breaker = CircuitBreaker()
+        for (key, _, value) in fields {
+            switch key {
+            case "failure_threshold": breaker.failureThreshold = reader.integer(value, what: "'failure_threshold'", in: 1...1_000_000)
+            case "open_for": breaker.openFor = reader.duration(value, what: "'open_for'")
+            default: break
+            }
+        }
+        return .some(breaker)
+    }
+
+    // MARK: Consumers, channels, datastores
+
+    private func readConsumer(_ node: YAMLNode) -> Consumer? {
+        guard let fields = reader.fields(of: node, what: "a consumer", allowed: Keys.consumer) else { return nil }
+        var consumer = Consumer(channel: 0, location: node.location, dlq: nil, retry: .unset, idempotent: false, maxInFlight: nil)
+        var channel: ChannelID?
+        for (key, _, value) in fields {
+            switch key {
+            case "from":
+                consumer.location = value.location
+                channel = channelReference(value, what: "consumed channel")
+            case "dlq": consumer.dlq = channelReference(value, what: "dead-letter queue")
+            case "retry": consumer.retry = readRetry(value, what: "'retry'")
+            case "idempotent": consumer.idempotent = reader.bool(value, what: "'idempotent'") ?? false
+            case "max_in_flight": consumer.maxInFlight = reader.integer(value, what: "'max_in_flight'", in: 1...100_000_000)
+            default: break
+            }
+        }
+        guard fields.contains(where: { $0.key == "from" }) else {
+            reader.error("a consumer needs 'from:', the channel it consumes", at: node)
+            return nil
+        }
+        guard let channel else { return nil }
+        consumer.channel = channel
+        return consumer
+    }
+
+    private func readDatastoreUse(_ node: YAMLNode) -> DatastoreUse? {
+        if node.kind == .scalar {
+            guard let name = reader.name(node, what: "datastore"),
+                  let id = resolve(name, in: datastoreIDs, declarations: datastoreDeclarations, kind: "datastore", at: node) else { return nil }
+            return DatastoreUse(datastore: id, access: .readWrite, location: node.location)
+        }
+        guard let fields = reader.fields(of: node, what: "a datastore use", allowed: Keys.datastoreUse) else { return nil }
+        var id: DatastoreID?
+        var access = DatastoreAccess.readWrite
+        var location = node.location
+        for (key, _, value) in fields {
+            switch key {
+            case "name":
+                location = value.location
+                if let name = reader.name(value, what: "datastore") {
+                    id = resolve(name, in: datastoreIDs, declarations: datastoreDeclarations, kind: "datastore", at: value)
+                }
+            case "access": access = reader.choice(value, what: "'access'", as: DatastoreAccess.self) ?? .readWrite
+            default: break
+            }
+        }
+        guard fields.contains(where: { $0.key == "name" }) else {
+            reader.error("a datastore use needs 'name:', the datastore it uses", at: node)
+            return nil
+        }
+        guard let id else { return nil }
+        return DatastoreUse(datastore: id, access: access, location: location)
+    }
+
+    private func readChannel(_ declaration: Declaration) -> Channel {
+        var channel = Channel(name: declaration.name, location: declaration.key.location, broker: nil,
+                              delivery: .atLeastOnce, maxLength: nil, dlq: nil)
+        if declaration.value.isNull { return channel }
+        guard let fields = reader.fields(of: declaration.value, what: "channel '\(declaration.name)'", allowed: Keys.channel) else { return channel }
+        for (key, _, value) in fields {
+            switch key {
+            case "broker": channel.broker = reader.choice(value, what: "'broker'", as: Broker.self)
+            case "delivery": channel.delivery = reader.choice(value, what: "'delivery'", as: Delivery.self) ?? .atLeastOnce
+            case "max_length": channel.maxLength = reader.integer(value, what: "'max_length'", in: 1...Int.max)
+            case "dlq":
+                channel.dlq = channelReference(value, what: "dead-letter queue")
+            default: break
+            }
+        }
+        return channel
+    }
+
+    private func readDatastore(_ declaration: Declaration) -> Datastore {
+        var datastore = Datastore(name: declaration.name, location: declaration.key.location, kind: nil)
+        if declaration.value.isNull { return datastore }
+        guard let fields = reader.fields(of: declaration.value, what: "datastore '\(declaration.name)'", allowed: Keys.datastore) else { return datastore }
+        for (_, _, value) in fields {
+            datastore.kind = reader.string(value, what: "'kind'")
+        }
+        return datastore
+    }
+
+    // MARK: References
+
+    private func channelReference(_ node: YAMLNode, what: String) -> ChannelID? {
+        guard let name = reader.name(node, what: what) else { return nil }
+        return resolve(name, in: channelIDs, declarations: channelDeclarations, kind: "channel", at: node)
+    }
+
+    private func resolve(_ name: String, in ids: [String: Int], declarations: [Declaration], kind: String, at node: YAMLNode) -> Int? {
+        if let id = ids[name] { return id }
+        var message = "\(kind) '\(name)' is not declared"
+        // A typo hunt over very large systems would cost more than it helps.
+        if declarations.count <= 20_000, let suggestion = Suggestions.closest(to: name, in: declarations.lazy.map(\.name)) {
+            message += "; did you mean '\(suggestion)'?"
+        } else {
+            message += " under '\(kind)s:'"
+        }
+        reader.error(message, at: node)
+        return nil
+    }
+}

@@ -1,0 +1,60 @@
+import FaultlineRules
+
+/// The JSON report of `report-format.md`, schema 1. Keys always come in the
+/// same order; absent fields of a finding are left out.
+public struct JSONReporter: Sendable {
+    public static let schema = 1
+
+    public init() {}
+
+    public func render(_ report: Report) -> String {
+        var json = JSONWriter(capacity: 512 + report.findings.count * 400)
+        json.beginObject()
+        json.field("schema", JSONReporter.schema)
+        json.key("tool")
+        json.beginObject()
+        json.field("name", Tool.name)
+        json.field("version", Tool.version)
+        json.endObject()
+        json.field("system", report.system)
+        json.key("files")
+        json.beginArray()
+        for file in report.files { json.value(file) }
+        json.endArray()
+        json.key("summary")
+        json.beginObject()
+        json.field("services", report.serviceCount)
+        json.field("calls", report.callCount)
+        json.field("channels", report.channelCount)
+        json.field("error", report.count(.error))
+        json.field("warning", report.count(.warning))
+        json.field("note", report.count(.note))
+        json.endObject()
+        json.key("findings")
+        json.beginArray()
+        for finding in report.findings {
+            json.beginObject()
+            json.field("rule", finding.rule)
+            json.field("severity", finding.severity.rawValue)
+            json.field("message", finding.message)
+            if let service = finding.service { json.field("service", service) }
+            if let channel = finding.channel { json.field("channel", channel) }
+            if let datastore = finding.datastore { json.field("datastore", datastore) }
+            if let operation = finding.operation { json.field("operation", operation) }
+            if let target = finding.target { json.field("target", target) }
+            if let path = finding.path {
+                json.key("path")
+                json.beginArray()
+                for step in path { json.value(step) }
+                json.endArray()
+            }
+            json.field("file", finding.location.file)
+            json.field("line", finding.location.line)
+            json.field("column", finding.location.column)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+        return String(decoding: json.output, as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,81 @@
+/// A minimal JSON writer with a fixed key order: output is the same bytes for
+/// the same input, with no dictionary ordering to depend on.
+struct JSONWriter {
+    private(set) var output: [UInt8] = []
+    private var needsComma: [Bool] = [false]
+    private let indentUnit: [UInt8] = Array("  ".utf8)
+
+    init(capacity: Int = 4096) { output.reserveCapacity(capacity) }
+
+    mutating func beginObject() { open(UInt8(ascii: "{")) }
+    mutating func endObject() { close(UInt8(ascii: "}")) }
+    mutating func beginArray() { open(UInt8(ascii: "[")) }
+    mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    mutating func key(_ name: String) {
+        separate()
+        string(name)
+        output.append(contentsOf: ": ".utf8)
+        pendingValueAfterKey = true
+    }
+
+    private var pendingValueAfterKey = false
+
+    mutating func value(_ text: String) { valuePrefix(); string(text) }
+    mutating func value(_ number: Int) { valuePrefix(); output.append(contentsOf: String(number).utf8) }
+    mutating func null() { valuePrefix(); output.append(contentsOf: "null".utf8) }
+
+    mutating func field(_ name: String, _ text: String?) {
+        key(name)
+        if let text { value(text) } else { null() }
+    }
+
+    mutating func field(_ name: String, _ number: Int) { key(name); value(number) }
+
+    private mutating func valuePrefix() {
+        if pendingValueAfterKey { pendingValueAfterKey = false } else { separate() }
+    }
+
+    private mutating func open(_ bracket: UInt8) {
+        valuePrefix()
+        output.append(bracket)
+        needsComma.append(false)
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        let hadItems = needsComma.removeLast()
+        if hadItems { newline() }
+        output.append(bracket)
+    }
+
+    private mutating func separate() {
+        if needsComma[needsComma.count - 1] { output.append(UInt8(ascii: ",")) }
+        needsComma[needsComma.count - 1] = true
+        newline()
+    }
+
+    private mutating func newline() {
+        output.append(UInt8(ascii: "\n"))
+        for _ in 1..<needsComma.count { output.append(contentsOf: indentUnit) }
+    }
+
+    private mutating func string(_ text: String) {
+        output.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)
+            case UInt8(ascii: "\\"): output.append(contentsOf: "\\\\".utf8)
+            case 0x0A: output.append(contentsOf: "\\n".utf8)
+            case 0x0D: output.append(contentsOf: "\\r".utf8)
+            case 0x09: output.append(contentsOf: "\\t".utf8)
+            case 0..<0x20, 0x7F:
+                let hex = Array("0123456789abcdef".utf8)
+                output.append(contentsOf: "\\u00".utf8)
+                output.append(hex[Int(byte >> 4)])
+                output.append(hex[Int(byte & 0xF)])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}

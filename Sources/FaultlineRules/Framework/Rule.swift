@@ -1,0 +1,84 @@
+public import FaultlineYAML
+public import FaultlineModel
+public import FaultlineGraph
+
+/// A check over the analysed graph. Rules only read; the analyzer decides
+/// severity and what is reported.
+public protocol Rule: Sendable {
+    static var description: RuleDescription { get }
+    init()
+    func check(_ context: RuleContext) -> [Finding]
+}
+
+/// What one rule sees when it runs: the shared analysis and its own settings.
+public struct RuleContext: Sendable {
+    public let analysis: GraphAnalysis
+    public let ruleID: String
+    public let severity: Severity
+    private let thresholds: [String: Int]
+
+    public init(analysis: GraphAnalysis, ruleID: String, severity: Severity, thresholds: [String: Int]) {
+        self.analysis = analysis
+        self.ruleID = ruleID
+        self.severity = severity
+        self.thresholds = thresholds
+    }
+
+    public var topology: Topology { analysis.topology }
+
+    /// The configured value of one of the rule's thresholds (its default unless changed).
+    public func threshold(_ key: String) -> Int {
+        guard let value = thresholds[key] else {
+            preconditionFailure("rule \(ruleID) reads threshold '\(key)' that it does not declare")
+        }
+        return value
+    }
+
+    public func finding(_ message: String, at location: SourceLocation, service: String? = nil, operation: String? = nil,
+                        target: String? = nil, channel: String? = nil, datastore: String? = nil, path: [String]? = nil,
+                        severity: Severity? = nil) -> Finding {
+        Finding(rule: ruleID, severity: severity ?? self.severity, message: message, service: service, operation: operation,
+                target: target, channel: channel, datastore: datastore, path: path, location: location)
+    }
+
+    // Shared helpers for findings about calls.
+
+    public func serviceName(_ id: ServiceID) -> String { topology.services[id].name }
+
+    /// The operation a call is declared under, if any.
+    public func callerOperationName(_ call: Call) -> String? {
+        call.callerOperation.map { topology.services[call.caller].operations[$0].name }
+    }
+
+    /// "checkout" or "checkout (PlaceOrder)", as a call's caller is named in messages.
+    public func callerLabel(_ call: Call) -> String {
+        let name = serviceName(call.caller)
+        return callerOperationName(call).map { "\(name) (\($0))" } ?? name
+    }
+
+    /// "payments" or "payments.Charge", as a call's target is named in messages.
+    public func targetLabel(_ call: Call) -> String {
+        let name = serviceName(call.target)
+        return call.targetOperation.map { "\(name).\(topology.services[call.target].operations[$0].name)" } ?? name
+    }
+
+    /// A finding that sits on a call's `to:` value.
+    public func finding(_ message: String, onCall call: Call, severity: Severity? = nil) -> Finding {
+        finding(message, at: call.location, service: serviceName(call.caller), operation: callerOperationName(call),
+                target: serviceName(call.target), severity: severity)
+    }
+
+    /// A finding that sits at a request-graph node: its operation's key, or its service's key.
+    public func finding(_ message: String, onNode node: Int, path: [String]? = nil) -> Finding {
+        let serviceID = analysis.requests.nodeService[node]
+        let service = topology.services[serviceID]
+        let location = analysis.requests.operation(of: node).map { service.operations[$0].location } ?? service.location
+        return finding(message, at: location, service: service.name, operation: analysis.operationName(of: node), path: path)
+    }
+
+    /// "frontend" or "frontend (PlaceOrder)" for a request-graph node.
+    public func nodeLabel(_ node: Int) -> String {
+        let name = serviceName(analysis.requests.nodeService[node])
+        return analysis.operationName(of: node).map { "\(name) (\($0))" } ?? name
+    }
+}

@@ -1,0 +1,17 @@
+/// Every rule faultline knows, in the order `faultline rules` lists them.
+public enum RuleCatalog {
+    public static let all: [any Rule.Type] = [
+        // The five families the tool exists for.
+        MissingTimeoutRule.self,
+        MissingRetryPolicyRule.self,
+        MissingDLQRule.self,
+        SyncFanOutRule.self,
+        ChattyCallChainRule.self,
+        ChattyCallsRule.self,
+        DistributedMonolithCycleRule.self,
+    ]
+
+    public static func rule(id: String) -> (any Rule.Type)? {
+        all.first { $0.description.id == id }
+    }
+}

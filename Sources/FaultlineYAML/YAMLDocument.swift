@@ -1,0 +1,113 @@
+/// One parsed YAML document, stored compactly: every node is a small struct in
+/// one array, collection children are ranges of a side array, and scalar text
+/// is a range of one byte buffer. An alias is the id of the node it names, so
+/// shared anchors cost nothing to store; expansion is only ever counted.
+public final class YAMLDocument: Sendable {
+    public let file: String
+    let nodes: [RawNode]
+    let children: [Int32]
+    let bytes: [UInt8]
+    let rootID: Int32?
+
+    init(file: String, nodes: [RawNode], children: [Int32], bytes: [UInt8], rootID: Int32?) {
+        self.file = file
+        self.nodes = nodes
+        self.children = children
+        self.bytes = bytes
+        self.rootID = rootID
+    }
+
+    /// The document's top node, or nil for a stream with no document (an empty file).
+    public var root: YAMLNode? { rootID.map { YAMLNode(document: self, id: $0) } }
+}
+
+struct RawNode: Sendable {
+    enum Kind: UInt8, Sendable { case scalar, sequence, mapping }
+
+    var kind: Kind
+    /// A plain (unquoted, untagged) scalar: the only kind YAML resolves to
+    /// booleans, numbers, null or the merge key.
+    var isPlain: Bool
+    var line: Int32
+    var column: Int32
+    /// Scalars: offset into `bytes`. Collections: offset into `children`.
+    var start: Int32
+    /// Scalars: byte length. Sequences: element count. Mappings: pair count.
+    var count: Int32
+    /// Size of the subtree with every alias expanded, saturating.
+    var expandedSize: UInt64
+}
+
+/// A handle on one node of a document: cheap to copy, positions included.
+public struct YAMLNode: Sendable {
+    public enum Kind: Sendable, Equatable { case scalar, sequence, mapping }
+
+    public let document: YAMLDocument
+    let id: Int32
+
+    private var raw: RawNode { document.nodes[Int(id)] }
+
+    public var kind: Kind {
+        switch raw.kind {
+        case .scalar: return .scalar
+        case .sequence: return .sequence
+        case .mapping: return .mapping
+        }
+    }
+
+    public var location: SourceLocation {
+        let node = raw
+        return SourceLocation(file: document.file, line: Int(node.line), column: Int(node.column))
+    }
+
+    /// The scalar's text, or nil for a collection.
+    public var scalar: String? {
+        let node = raw
+        guard node.kind == .scalar else { return nil }
+        let start = Int(node.start)
+        return String(decoding: document.bytes[start..<start + Int(node.count)], as: UTF8.self)
+    }
+
+    /// True for an unquoted scalar without an explicit tag.
+    public var isPlainScalar: Bool { raw.kind == .scalar && raw.isPlain }
+
+    /// A plain `~`, `null`, `Null`, `NULL` or empty scalar.
+    public var isNull: Bool {
+        guard isPlainScalar, let text = scalar else { return false }
+        return text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
+    }
+
+    /// The elements of a sequence; empty for other kinds.
+    public var elements: [YAMLNode] {
+        let node = raw
+        guard node.kind == .sequence else { return [] }
+        let start = Int(node.start)
+        return document.children[start..<start + Int(node.count)].map { YAMLNode(document: document, id: $0) }
+    }
+
+    /// The key/value pairs of a mapping after merge keys are applied, in
+    /// source order; empty for other kinds.
+    public var entries: [(key: YAMLNode, value: YAMLNode)] {
+        let node = raw
+        guard node.kind == .mapping else { return [] }
+        let start = Int(node.start)
+        return (0..<Int(node.count)).map { index in
+            (YAMLNode(document: document, id: document.children[start + 2 * index]),
+             YAMLNode(document: document, id: document.children[start + 2 * index + 1]))
+        }
+    }
+
+    /// The number of elements or pairs; 0 for a scalar.
+    public var count: Int { raw.kind == .scalar ? 0 : Int(raw.count) }
+
+    /// A short name of the node's kind for error messages ("a list", "the string 'x'").
+    public var kindDescription: String {
+        switch kind {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .scalar:
+            if isNull { return "nothing" }
+            return isPlainScalar ? "'\(scalar ?? "")'" : "the string '\(scalar ?? "")'"
+        }
+    }
+}

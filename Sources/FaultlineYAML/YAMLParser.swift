@@ -1,0 +1,336 @@
+internal import CYAML
+
+/// The outcome of parsing one file: a document when libyaml could read it
+/// (possibly with soft problems such as duplicate keys), and every problem found.
+public struct YAMLParseResult: Sendable {
+    public let document: YAMLDocument?
+    public let diagnostics: [Diagnostic]
+}
+
+/// Builds a `YAMLDocument` straight from libyaml's event stream, with an
+/// explicit stack so nesting depth never becomes Swift call depth.
+public enum YAMLParser {
+    public static func parse(_ bytes: [UInt8], file: String, limits: YAMLLimits = .default) -> YAMLParseResult {
+        var builder = DocumentBuilder(file: file, limits: limits, capacity: bytes.count)
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        defer { parser.deallocate() }
+        guard yaml_parser_initialize(parser) != 0 else {
+            return YAMLParseResult(document: nil, diagnostics: [
+                Diagnostic("could not start the YAML parser (out of memory)", at: SourceLocation(file: file, line: 1, column: 1)),
+            ])
+        }
+        defer { yaml_parser_delete(parser) }
+
+        bytes.withUnsafeBufferPointer { buffer in
+            // libyaml reads a zero-length input as an empty stream; any base address will do.
+            let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)
+            guard let base else { return }
+            yaml_parser_set_input_string(parser, base, buffer.count)
+            var event = yaml_event_t()
+            while true {
+                guard yaml_parser_parse(parser, &event) != 0 else {
+                    builder.fail(libyamlError(parser.pointee, file: file))
+                    return
+                }
+                let keepGoing = builder.consume(event)
+                yaml_event_delete(&event)
+                if !keepGoing { return }
+            }
+        }
+        return builder.result()
+    }
+
+    public static func parse(_ text: String, file: String, limits: YAMLLimits = .default) -> YAMLParseResult {
+        parse(Array(text.utf8), file: file, limits: limits)
+    }
+
+    private static func libyamlError(_ parser: yaml_parser_t, file: String) -> Diagnostic {
+        let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+        let context = parser.context.map { String(cString: $0) }
+        let mark = parser.problem_mark
+        var location = SourceLocation(file: file, line: mark.line + 1, column: mark.column + 1)
+        var message = problem
+        if parser.error == YAML_READER_ERROR {
+            // Reader errors carry a byte offset, not a line.
+            message = "\(problem) (at byte \(parser.problem_offset)); the file must be UTF-8 text"
+            return Diagnostic(message, at: location)
+        }
+        let contextMark = parser.context_mark
+        if problem.contains("cannot start any token"), isTab(parser, at: mark) {
+            message = "a tab character is used for indentation or separation; YAML allows only spaces there"
+        } else if let context {
+            let contextLocation = SourceLocation(file: file, line: contextMark.line + 1, column: contextMark.column + 1)
+            if problem.contains("end of stream"), context.contains("quoted scalar") {
+                location = contextLocation
+                message = "this quoted string is never closed"
+            } else if problem.contains("end of stream") || problem.contains("did not find expected ',' or"), context.contains("flow") {
+                location = contextLocation
+                message = "this bracket or brace is never closed (\(problem))"
+            } else {
+                message = "\(problem) \(context) at line \(contextLocation.line), column \(contextLocation.column)"
+            }
+        }
+        return Diagnostic(message, at: location)
+    }
+
+    private static func isTab(_ parser: yaml_parser_t, at mark: yaml_mark_t) -> Bool {
+        guard let start = parser.input.string.start, mark.index < parser.input.string.end - start else { return false }
+        return start[mark.index] == 0x09
+    }
+}
+
+/// Event-by-event construction of the compact node arrays.
+struct DocumentBuilder {
+    private struct OpenCollection {
+        var kind: RawNode.Kind
+        var line: Int32
+        var column: Int32
+        var anchor: String?
+        /// Where this collection's children begin in `pending`.
+        var pendingStart: Int
+    }
+
+    let file: String
+    let limits: YAMLLimits
+    private var nodes: [RawNode] = []
+    private var children: [Int32] = []
+    private var bytes: [UInt8] = []
+    private var pending: [Int32] = []
+    private var open: [OpenCollection] = []
+    private var anchors: [String: Int32] = [:]
+    private var rootID: Int32?
+    private var documentCount = 0
+    private var diagnostics: [Diagnostic] = []
+    private var fatal = false
+
+    init(file: String, limits: YAMLLimits, capacity: Int) {
+        self.file = file
+        self.limits = limits
+        bytes.reserveCapacity(capacity)
+        nodes.reserveCapacity(capacity / 12)
+        children.reserveCapacity(capacity / 10)
+    }
+
+    mutating func fail(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+        fatal = true
+    }
+
+    func result() -> YAMLParseResult {
+        let document = fatal ? nil : YAMLDocument(file: file, nodes: nodes, children: children, bytes: bytes, rootID: rootID)
+        return YAMLParseResult(document: document, diagnostics: diagnostics.sorted())
+    }
+
+    private func location(_ mark: yaml_mark_t) -> SourceLocation {
+        SourceLocation(file: file, line: mark.line + 1, column: mark.column + 1)
+    }
+
+    /// Returns false once parsing must stop.
+    mutating func consume(_ event: yaml_event_t) -> Bool {
+        let mark = event.start_mark
+        switch event.type {
+        case YAML_DOCUMENT_START_EVENT:
+            documentCount += 1
+            if documentCount > 1 {
+                fail(Diagnostic("a topology file holds one YAML document; a second one starts here (split it into two files)", at: location(mark)))
+                return false
+            }
+        case YAML_SCALAR_EVENT:
+            let scalar = event.data.scalar
+            let start = bytes.count
+            if let value = scalar.value, scalar.length > 0 {
+                bytes.append(contentsOf: UnsafeBufferPointer(start: value, count: scalar.length))
+            }
+            let plain = scalar.style == YAML_PLAIN_SCALAR_STYLE && scalar.plain_implicit != 0
+            let id = append(RawNode(kind: .scalar, isPlain: plain, line: line(mark), column: column(mark),
+                                    start: Int32(start), count: Int32(scalar.length), expandedSize: 1))
+            return attach(id, anchor: scalar.anchor, at: mark)
+        case YAML_ALIAS_EVENT:
+            let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
+            guard let target = anchors[name] else {
+                diagnostics.append(Diagnostic("alias *\(name) names no anchor defined before it (an anchor must be complete before it is used, so an alias cannot refer to its own enclosing node)", at: location(mark)))
+                let id = append(RawNode(kind: .scalar, isPlain: true, line: line(mark), column: column(mark),
+                                        start: Int32(bytes.count), count: 0, expandedSize: 1))
+                return attach(id, anchor: nil, at: mark)
+            }
+            return attach(target, anchor: nil, at: mark)
+        case YAML_SEQUENCE_START_EVENT:
+            return openCollection(.sequence, anchor: event.data.sequence_start.anchor, at: mark)
+        case YAML_MAPPING_START_EVENT:
+            return openCollection(.mapping, anchor: event.data.mapping_start.anchor, at: mark)
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            return closeCollection()
+        case YAML_STREAM_END_EVENT, YAML_NO_EVENT:
+            return false
+        default:
+            break
+        }
+        return true
+    }
+
+    private func line(_ mark: yaml_mark_t) -> Int32 { Int32(clamping: mark.line + 1) }
+    private func column(_ mark: yaml_mark_t) -> Int32 { Int32(clamping: mark.column + 1) }
+
+    private mutating func append(_ node: RawNode) -> Int32 {
+        nodes.append(node)
+        return Int32(nodes.count - 1)
+    }
+
+    private mutating func openCollection(_ kind: RawNode.Kind, anchor: UnsafeMutablePointer<yaml_char_t>?, at mark: yaml_mark_t) -> Bool {
+        if open.count >= limits.maxDepth {
+            fail(Diagnostic("nesting deeper than \(limits.maxDepth) levels (the depth limit; raise it with --max-depth)", at: location(mark)))
+            return false
+        }
+        open.append(OpenCollection(kind: kind, line: line(mark), column: column(mark),
+                                   anchor: anchor.map { String(cString: $0) }, pendingStart: pending.count))
+        return true
+    }
+
+    private mutating func closeCollection() -> Bool {
+        guard let collection = open.popLast() else { return true }
+        let items = Array(pending[collection.pendingStart...])
+        pending.removeSubrange(collection.pendingStart...)
+        let stored = collection.kind == .mapping ? resolveMapping(items) : items
+        var size: UInt64 = 1
+        for child in stored { size = size.addingSaturating(nodes[Int(child)].expandedSize) }
+        let start = Int32(children.count)
+        children.append(contentsOf: stored)
+        let count = collection.kind == .mapping ? stored.count / 2 : stored.count
+        let id = append(RawNode(kind: collection.kind, isPlain: false, line: collection.line, column: collection.column,
+                                start: start, count: Int32(count), expandedSize: size))
+        let name = collection.anchor
+        return attach(id, anchorName: name, line: collection.line, column: collection.column)
+    }
+
+    private mutating func attach(_ id: Int32, anchor: UnsafeMutablePointer<yaml_char_t>?, at mark: yaml_mark_t) -> Bool {
+        attach(id, anchorName: anchor.map { String(cString: $0) }, line: line(mark), column: column(mark))
+    }
+
+    private mutating func attach(_ id: Int32, anchorName: String?, line: Int32, column: Int32) -> Bool {
+        if let anchorName { anchors[anchorName] = id }
+        let size = nodes[Int(id)].expandedSize
+        if size > UInt64(limits.maxExpandedNodes) {
+            fail(Diagnostic("this node expands to more than \(limits.maxExpandedNodes) nodes through aliases (the node limit guards against alias bombs; raise it with --max-nodes)",
+                            at: SourceLocation(file: file, line: Int(line), column: Int(column))))
+            return false
+        }
+        if open.isEmpty {
+            rootID = id
+        } else {
+            pending.append(id)
+        }
+        return true
+    }
+
+    // MARK: Mappings
+
+    private func scalarText(_ id: Int32) -> String? {
+        let node = nodes[Int(id)]
+        guard node.kind == .scalar else { return nil }
+        return String(decoding: bytes[Int(node.start)..<Int(node.start) + Int(node.count)], as: UTF8.self)
+    }
+
+    private func nodeLocation(_ id: Int32) -> SourceLocation {
+        let node = nodes[Int(id)]
+        return SourceLocation(file: file, line: Int(node.line), column: Int(node.column))
+    }
+
+    private func isMergeKey(_ id: Int32) -> Bool {
+        let node = nodes[Int(id)]
+        return node.kind == .scalar && node.isPlain && node.count == 2
+            && bytes[Int(node.start)] == UInt8(ascii: "<") && bytes[Int(node.start) + 1] == UInt8(ascii: "<")
+    }
+
+    /// Checks keys, rejects duplicates, and applies merge keys: the mapping's
+    /// own keys win over merged ones, and in `<<: [*a, *b]` the earlier wins.
+    /// Merged pairs take the place of the `<<` entry.
+    private mutating func resolveMapping(_ items: [Int32]) -> [Int32] {
+        var seen: [String: Int32] = [:]
+        var hasMerge = false
+        var index = 0
+        while index + 1 < items.count {
+            let key = items[index]
+            index += 2
+            if isMergeKey(key) { hasMerge = true; continue }
+            guard let text = scalarText(key) else {
+                diagnostics.append(Diagnostic("a mapping key must be a plain value, not \(nodes[Int(key)].kind == .mapping ? "a mapping" : "a list")", at: nodeLocation(key)))
+                continue
+            }
+            if let first = seen[text] {
+                let firstAt = nodeLocation(first)
+                diagnostics.append(Diagnostic("duplicate key '\(text)'; it is first defined at line \(firstAt.line), column \(firstAt.column)", at: nodeLocation(key)))
+                continue
+            }
+            seen[text] = key
+        }
+        guard hasMerge else { return dropDuplicates(items, keeping: seen) }
+
+        var result: [Int32] = []
+        result.reserveCapacity(items.count)
+        var taken = Set(seen.keys)
+        index = 0
+        while index + 1 < items.count {
+            let key = items[index], value = items[index + 1]
+            index += 2
+            guard isMergeKey(key) else {
+                if let text = scalarText(key), seen[text] == key { result.append(key); result.append(value) }
+                continue
+            }
+            for source in mergeSources(value) {
+                let sourceNode = nodes[Int(source)]
+                let start = Int(sourceNode.start)
+                for pair in 0..<Int(sourceNode.count) {
+                    let mergedKey = children[start + 2 * pair], mergedValue = children[start + 2 * pair + 1]
+                    guard let text = scalarText(mergedKey), !taken.contains(text) else { continue }
+                    taken.insert(text)
+                    result.append(mergedKey)
+                    result.append(mergedValue)
+                }
+            }
+        }
+        return result
+    }
+
+    private func dropDuplicates(_ items: [Int32], keeping kept: [String: Int32]) -> [Int32] {
+        if kept.count * 2 == items.count { return items }
+        var result: [Int32] = []
+        var index = 0
+        while index + 1 < items.count {
+            if let text = scalarText(items[index]), kept[text] == items[index] {
+                result.append(items[index])
+                result.append(items[index + 1])
+            }
+            index += 2
+        }
+        return result
+    }
+
+    private mutating func mergeSources(_ value: Int32) -> [Int32] {
+        let node = nodes[Int(value)]
+        switch node.kind {
+        case .mapping:
+            return [value]
+        case .sequence:
+            let elements = Array(children[Int(node.start)..<Int(node.start) + Int(node.count)])
+            var sources: [Int32] = []
+            for element in elements {
+                if nodes[Int(element)].kind == .mapping {
+                    sources.append(element)
+                } else {
+                    diagnostics.append(Diagnostic("a merge key '<<' list may hold only mappings (usually aliases such as *base)", at: nodeLocation(element)))
+                }
+            }
+            return sources
+        case .scalar:
+            diagnostics.append(Diagnostic("a merge key '<<' must point at a mapping or a list of mappings, such as *base or [*a, *b]", at: nodeLocation(value)))
+            return []
+        }
+    }
+}
+
+extension UInt64 {
+    func addingSaturating(_ other: UInt64) -> UInt64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : sum
+    }
+}

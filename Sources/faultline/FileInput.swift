@@ -1,0 +1,82 @@
+import FaultlineYAML
+
+import Glibc
+
+/// File and terminal access, with errors that point at the file.
+enum FileInput {
+    static func read(_ path: String) -> Result<[UInt8], Diagnostic> {
+        let start = SourceLocation(file: path, line: 1, column: 1)
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            return .failure(Diagnostic("cannot read the file: \(String(cString: strerror(errno)))", at: start))
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            return .failure(Diagnostic("cannot read the file: \(String(cString: strerror(errno)))", at: start))
+        }
+        if (status.st_mode & S_IFMT) == S_IFDIR {
+            return .failure(Diagnostic("is a directory; name the topology files in it", at: start))
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(max(Int(status.st_size), 0) + 1)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failure(Diagnostic("cannot read the file: \(String(cString: strerror(errno)))", at: start))
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return .success(bytes)
+    }
+
+    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
+
+    /// https://no-color.org: any non-empty value turns color off.
+    static var noColorRequested: Bool {
+        guard let value = getenv("NO_COLOR") else { return false }
+        return value.pointee != 0
+    }
+
+    static func writeStandardOutput(_ text: String) { write(text, to: STDOUT_FILENO) }
+
+    static func write(_ text: String, to descriptor: Int32) {
+        var text = text
+        text.withUTF8 { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
+                if written < 0 { if errno == EINTR { continue }; return }
+                offset += written
+            }
+        }
+    }
+
+    /// Writes to a temporary file beside the target and renames it into place,
+    /// so a failed or killed run never leaves a half-written report. Returns a
+    /// problem description, or nil on success.
+    static func writeAtomically(_ text: String, to path: String) -> String? {
+        let temporary = "\(path).tmp-\(getpid())"
+        guard let file = fopen(temporary, "wb") else { return String(cString: strerror(errno)) }
+        var text = text
+        let ok = text.withUTF8 { buffer in fwrite(buffer.baseAddress, 1, buffer.count, file) == buffer.count }
+        let closed = fclose(file) == 0
+        guard ok, closed else {
+            let problem = String(cString: strerror(errno))
+            unlink(temporary)
+            return problem
+        }
+        guard rename(temporary, path) == 0 else {
+            let problem = String(cString: strerror(errno))
+            unlink(temporary)
+            return problem
+        }
+        return nil
+    }
+}

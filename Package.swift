@@ -38,12 +38,9 @@ let package = Package(
         .testTarget(name: "FaultlineYAMLTests", dependencies: ["FaultlineYAML"]),
         .testTarget(name: "FaultlineModelTests", dependencies: ["FaultlineModel"]),
         .testTarget(name: "FaultlineGraphTests", dependencies: ["FaultlineModel", "FaultlineGraph"]),
-        .testTarget(name: "FaultlineRulesTests", dependencies: ["FaultlineYAML", "FaultlineModel", "FaultlineGraph", "FaultlineRules"]),
-        .testTarget(
-            name: "FaultlineCLITests",
-            dependencies: ["FaultlineRules", "FaultlineReport"],
-            resources: []
-        ),
+        .testTarget(name: "FaultlineRulesTests", dependencies: ["FaultlineYAML", "FaultlineModel", "FaultlineGraph", "FaultlineRules", "FaultlineReport"]),
+        // Runs the built binary, so it depends on the executable to have it built first.
+        .testTarget(name: "FaultlineCLITests", dependencies: ["faultline", "FaultlineRules", "FaultlineReport"]),
     ],
     swiftLanguageModes: [.v6]
 )

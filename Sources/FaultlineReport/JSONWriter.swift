@@ -51,7 +51,7 @@ struct JSONWriter {
     private mutating func separate() {
         if needsComma[needsComma.count - 1] { output.append(UInt8(ascii: ",")) }
         needsComma[needsComma.count - 1] = true
-        newline()
+        if needsComma.count > 1 { newline() }
     }
 
     private mutating func newline() {

@@ -10,6 +10,8 @@ public struct GraphAnalysis: Sendable {
     /// Request-graph nodes where request paths start, in file order.
     public let entries: [Int]
     public let paths: PathTables
+    public let externalReach: ExternalReach
+    public let worstCaseTimes: WorstCaseTimes
 
     public init(_ topology: Topology) {
         self.topology = topology
@@ -17,6 +19,21 @@ public struct GraphAnalysis: Sendable {
         requests = RequestGraph(topology)
         entries = GraphAnalysis.entries(topology: topology, services: services, requests: requests)
         paths = PathTables(topology: topology, requests: requests)
+        externalReach = ExternalReach(topology: topology, requests: requests)
+        worstCaseTimes = WorstCaseTimes(topology: topology, requests: requests)
+    }
+
+    /// The nearest external service a node reaches through required calls,
+    /// and the way there as services, starting at the node's own service.
+    public func pathToNearestExternal(from start: Int) -> [ServiceID]? {
+        guard externalReach.external[start] != nil else { return nil }
+        var path = [requests.nodeService[start]]
+        var current = start
+        while let step = externalReach.next[current] {
+            path.append(requests.nodeService[step.to])
+            current = step.to
+        }
+        return path
     }
 
     /// Services marked `entrypoint: true`; where none is, every service that
@@ -33,19 +50,31 @@ public struct GraphAnalysis: Sendable {
     /// recorded exits and crossing each collapsed cycle by a shortest way
     /// from where the path enters it to where it leaves.
     public func longestPath(from start: Int) -> [ServiceID] {
+        walk(from: start, exits: paths.depthExit).services
+    }
+
+    /// The path of largest retry amplification from a node, as services, and
+    /// the calls whose `max_attempts` multiply along it (cycles count once).
+    public func mostAmplifiedPath(from start: Int) -> (services: [ServiceID], calls: [CallID]) {
+        walk(from: start, exits: paths.amplificationExit)
+    }
+
+    private func walk(from start: Int, exits: [ComponentExit?]) -> (services: [ServiceID], calls: [CallID]) {
         let components = requests.components
         var path = [requests.nodeService[start]]
+        var calls: [CallID] = []
         var current = start
-        while let exit = paths.depthExit[components.componentOf[current]] {
+        while let exit = exits[components.componentOf[current]] {
             if exit.from != current {
                 let component = components.componentOf[current]
                 let inside = requests.graph.shortestPath(from: current, to: exit.from) { components.componentOf[$0] == component } ?? [current, exit.from]
                 path += inside.dropFirst().map { requests.nodeService[$0] }
             }
             path.append(requests.nodeService[exit.to])
+            calls.append(exit.call)
             current = exit.to
         }
-        return path
+        return (path, calls)
     }
 
     /// The operation name of a request-graph node, or nil.

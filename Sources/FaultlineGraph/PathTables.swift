@@ -21,16 +21,25 @@ public struct PathTables: Sendable {
     /// Sync calls one request causes, per_request multiplied down the paths
     /// (saturating at Int.max); each member's calls count once.
     public let callTotal: [Int]
+    /// Largest product of `max_attempts` along a path from any member
+    /// (saturating); calls inside the component count factor 1.
+    public let amplification: [Int]
+    /// The first step of that worst path; nil where the product is 1.
+    public let amplificationExit: [ComponentExit?]
 
     public init(topology: Topology, requests: RequestGraph) {
         let components = requests.components
         var depth = Array(repeating: 0, count: components.count)
         var depthExit = Array(repeating: ComponentExit?.none, count: components.count)
         var callTotal = Array(repeating: 0, count: components.count)
+        var amplification = Array(repeating: 1, count: components.count)
+        var amplificationExit = Array(repeating: ComponentExit?.none, count: components.count)
         for component in 0..<components.count {
             var best = 0
             var bestExit: ComponentExit?
             var total = 0
+            var worstProduct = 1
+            var worstExit: ComponentExit?
             for node in components.members(of: component) {
                 for callID in requests.calls(of: node) {
                     let call = topology.calls[callID]
@@ -43,6 +52,11 @@ public struct PathTables: Sendable {
                             bestExit = ComponentExit(from: node, call: callID, to: target)
                         }
                         targetTotal = max(targetTotal, callTotal[targetComponent])
+                        let product = call.retry.maxAttempts.multipliedSaturating(by: amplification[targetComponent])
+                        if product > worstProduct {
+                            worstProduct = product
+                            worstExit = ComponentExit(from: node, call: callID, to: target)
+                        }
                     }
                     total = total.addingSaturating(call.perRequest.multipliedSaturating(by: 1.addingSaturating(targetTotal)))
                 }
@@ -50,10 +64,14 @@ public struct PathTables: Sendable {
             depth[component] = best
             depthExit[component] = bestExit
             callTotal[component] = total
+            amplification[component] = worstProduct
+            amplificationExit[component] = worstExit
         }
         self.depth = depth
         self.depthExit = depthExit
         self.callTotal = callTotal
+        self.amplification = amplification
+        self.amplificationExit = amplificationExit
     }
 }
 

@@ -9,6 +9,20 @@ public enum RuleCatalog {
         ChattyCallChainRule.self,
         ChattyCallsRule.self,
         DistributedMonolithCycleRule.self,
+        // Resilience in depth.
+        RetryAmplificationRule.self,
+        RetryWithoutBackoffRule.self,
+        NonIdempotentRetryRule.self,
+        TimeoutInversionRule.self,
+        TimeoutBudgetRule.self,
+        MissingCircuitBreakerRule.self,
+        ExternalCallInRequestPathRule.self,
+        NonIdempotentConsumerRule.self,
+        UnboundedConsumerRule.self,
+        SharedDatastoreRule.self,
+        UnconsumedDLQRule.self,
+        HubServiceRule.self,
+        MissingTracingRule.self,
     ]
 
     public static func rule(id: String) -> (any Rule.Type)? {

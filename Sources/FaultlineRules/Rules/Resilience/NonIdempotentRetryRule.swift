@@ -1,0 +1,82 @@
+public struct NonIdempotentRetryRule: Rule {
+    public init() {}
+
+    public static let description = RuleDescription(
+        id: "non-idempotent-retry",
+        name: "Retry of a non-idempotent call",
+        summary: "A synchronous call is retried but is not marked idempotent.",
+        severity: .warning,
+        rationale: """
+        A timeout does not say whether the callee did the work; it says the answer did not arrive in time. \
+        Retrying a call that changes something — charge a card, place an order, send an email — repeats the \
+        change whenever the first attempt succeeded and only its reply was lost or late. That happens most when \
+        the callee is slow, which is when timeouts fire. At 100 payments per second, if 1 % time out for one \
+        minute, 60 payments are retried; with `max_attempts: 3` that is up to 120 extra charges, each one a \
+        refund and a support ticket.
+        """,
+        triggers: """
+        A sync call whose effective retry policy — its own `retry:`, or the one from its file's `defaults` — has \
+        `max_attempts` above 1, and that does not set `idempotent: true`. Calls with `retry: none` or \
+        `max_attempts: 1` do not trigger.
+        """,
+        fix: """
+        Make the operation safe to repeat and say so: the caller sends an idempotency key (a request id) that the \
+        callee stores with the result and answers repeats from, or the operation is naturally idempotent (a read, \
+        a PUT of a whole state); then set `idempotent: true` on the call. Where that is not possible, set \
+        `retry: none` on the call and leave the decision to a layer that can check what happened.
+        """,
+        triggering: [
+            Example("""
+            faultline: 1
+            defaults:
+              timeout: 2s
+              retry: { max_attempts: 2, backoff: exponential, base: 100ms, jitter: true }
+            services:
+              checkout:
+                calls:
+                  - to: ↓payments
+                    operation: Charge
+                    retry: { max_attempts: 3, backoff: exponential, base: 200ms, jitter: true }
+                  - to: ↓orders
+              payments:
+                operations:
+                  Charge: {}
+              orders: {}
+            """),
+        ],
+        nonTriggering: [
+            Example("""
+            faultline: 1
+            defaults:
+              timeout: 2s
+              retry: { max_attempts: 2, backoff: exponential, base: 100ms, jitter: true }
+            services:
+              checkout:
+                calls:
+                  - to: payments
+                    operation: Charge
+                    retry: { max_attempts: 3, backoff: exponential, base: 200ms, jitter: true }
+                    idempotent: true
+                  - to: orders
+                    retry: none
+                  - to: emailer
+                    retry: { max_attempts: 1 }
+              payments:
+                operations:
+                  Charge: {}
+              orders: {}
+              emailer: {}
+            """),
+        ]
+    )
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        context.topology.calls.compactMap { call in
+            guard let policy = call.retry.retryingPolicy, !call.idempotent else { return nil }
+            let source = call.retrySource == .defaults ? " (retry policy from 'defaults')" : ""
+            return context.finding(
+                "\(context.callerLabel(call)) calls \(context.targetLabel(call)) with up to \(policy.maxAttempts) attempts\(source), but the call is not marked idempotent; when an attempt times out after \(context.serviceName(call.target)) did the work, a retry does it again — make the operation idempotent (an idempotency key) and set 'idempotent: true', or set 'retry: none'",
+                onCall: call)
+        }
+    }
+}

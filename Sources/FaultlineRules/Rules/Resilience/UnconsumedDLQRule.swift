@@ -1,0 +1,93 @@
+public struct UnconsumedDLQRule: Rule {
+    public init() {}
+
+    public static let description = RuleDescription(
+        id: "unconsumed-dlq",
+        name: "Unconsumed dead-letter queue",
+        summary: "A channel serves as a dead-letter queue, but no service consumes it.",
+        severity: .note,
+        rationale: """
+        A dead-letter queue is only as good as what reads it. Messages that land in a queue nobody consumes are \
+        failures nobody sees — payouts never made, emails never sent — and they pile up silently until the \
+        broker's retention deletes them (7 days on Kafka by default) or the queue fills. A bug that fails 1 % of \
+        100 messages per second dead-letters 86 400 messages a day; the first anyone hears of it is a customer.
+        """,
+        triggers: """
+        A channel named by some consumer's or channel's `dlq:` that no service lists under `consumes:`. One \
+        finding per channel, on its key under `channels:`. Only the topology is seen: a DLQ drained by a tool \
+        outside it should be declared as a consumer, or the finding suppressed with a reason.
+        """,
+        fix: """
+        Give the DLQ a consumer: a service that alerts on new messages and lets someone inspect and replay them \
+        once the cause is fixed, or parks them with the reason they failed. Alert on the DLQ's depth as well.
+        """,
+        triggering: [
+            Example("""
+            faultline: 1
+            services:
+              payout-worker:
+                consumes:
+                  - from: ledger-events
+                    dlq: ledger-events-dlq
+              emailer:
+                consumes:
+                  - from: order-events
+            channels:
+              ledger-events: { broker: kafka }
+              order-events: { broker: rabbitmq, dlq: order-events-dlq }
+              ↓ledger-events-dlq: { broker: kafka }
+              ↓order-events-dlq: { broker: rabbitmq }
+            """),
+        ],
+        nonTriggering: [
+            Example("""
+            faultline: 1
+            services:
+              payout-worker:
+                consumes:
+                  - from: ledger-events
+                    dlq: ledger-events-dlq
+              dlq-replayer:
+                consumes:
+                  - from: ledger-events-dlq
+                    dlq: ledger-events-dlq
+            channels:
+              ledger-events: { broker: kafka }
+              ledger-events-dlq: { broker: kafka }
+              audit-log: { broker: kafka }
+            """),
+        ]
+    )
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        let topology = context.topology
+        var consumed = Array(repeating: false, count: topology.channels.count)
+        // Who sends failed messages to each channel, in file order: consumers, then channels.
+        var senders = Array(repeating: [String](), count: topology.channels.count)
+        for service in topology.services {
+            for consumer in service.consumes {
+                consumed[consumer.channel] = true
+                if let dlq = consumer.dlq {
+                    let sender = "\(service.name) (consuming \(topology.channels[consumer.channel].name))"
+                    if !senders[dlq].contains(sender) { senders[dlq].append(sender) }
+                }
+            }
+        }
+        for channel in topology.channels {
+            if let dlq = channel.dlq { senders[dlq].append("the consumers of channel \(channel.name)") }
+        }
+        var findings: [Finding] = []
+        for (id, channel) in topology.channels.enumerated() where !senders[id].isEmpty && !consumed[id] {
+            findings.append(context.finding(
+                "channel \(channel.name) is the dead-letter queue for \(Self.list(senders[id])), but no service consumes it; failed messages pile up unseen until retention deletes them — add a consumer that alerts on them and can replay them",
+                at: channel.location, channel: channel.name))
+        }
+        return findings
+    }
+
+    /// "a", "a and b", "a, b and c".
+    private static func list(_ items: [String]) -> String {
+        guard items.count > 1, let last = items.last else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " and " + last
+    }
+}

@@ -1,0 +1,81 @@
+import FaultlineModel
+
+public struct TimeoutBudgetRule: Rule {
+    public init() {}
+
+    public static let description = RuleDescription(
+        id: "timeout-budget",
+        name: "Timeout budget exceeded",
+        summary: "A service's own `timeout` is shorter than the worst-case time of the calls one request to it makes.",
+        severity: .warning,
+        rationale: """
+        A service's `timeout` is its budget for one inbound request. In the example checkout allows itself 2 s, \
+        but its calls may take 1 s for inventory plus 2 × 800 ms + 100 ms of backoff for payments = 2.7 s. \
+        Whenever the dependencies are slow, checkout's own deadline fires while it still waits on them: the \
+        request fails anyway, but only after the retries have added their load, and the work already done \
+        (an inventory reservation) is left to clean up.
+        """,
+        triggers: """
+        A service with its own `timeout` that is shorter than the worst-case time of one request to its slowest \
+        operation: sequential calls add up (times `per_request`), `parallel: true` calls count the slowest, each \
+        call's worst case is `timeout × max_attempts` plus backoff delays. One finding per service, at its key. \
+        Calls without a timeout are left out (see `missing-timeout`).
+        """,
+        fix: """
+        Fit the calls into the budget: fewer retries, shorter per-attempt timeouts, independent calls made \
+        `parallel: true`; or raise the service's timeout if the budget was simply set too tight (and check its \
+        callers' timeouts with `timeout-inversion`).
+        """,
+        triggering: [
+            Example("""
+            faultline: 1
+            services:
+              ↓checkout:
+                timeout: 2s
+                calls:
+                  - { to: inventory, timeout: 1s, retry: none }
+                  - to: payments
+                    timeout: 800ms
+                    retry: { max_attempts: 2, backoff: fixed, base: 100ms }
+                    idempotent: true
+              inventory: {}
+              payments: {}
+            """),
+        ],
+        nonTriggering: [
+            Example("""
+            faultline: 1
+            services:
+              checkout:
+                timeout: 2s
+                calls:
+                  - { to: inventory, timeout: 1s, retry: none, parallel: true }
+                  - to: payments
+                    timeout: 800ms
+                    retry: { max_attempts: 2, backoff: fixed, base: 100ms }
+                    idempotent: true
+                    parallel: true
+              inventory: {}
+              payments: {}
+            """),
+        ]
+    )
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        let analysis = context.analysis
+        var findings: [Finding] = []
+        for (id, service) in context.topology.services.enumerated() {
+            guard let budget = service.timeout else { continue }
+            var slowest: (node: Int, time: Duration)?
+            for node in analysis.requests.nodes(of: id) {
+                let time = analysis.worstCaseTimes.perNode[node]
+                if slowest.map({ time > $0.time }) ?? true { slowest = (node, time) }
+            }
+            guard let slowest, budget < slowest.time else { continue }
+            findings.append(context.finding(
+                "\(service.name) allows itself \(budget) per request, but one request to \(context.nodeLabel(slowest.node)) can take \(slowest.time) in calls (\(context.worstCaseBreakdown(of: slowest.node))); its deadline fires while it still waits — cut retries and per-attempt timeouts, run independent calls in parallel, or raise the budget",
+                at: service.location, service: service.name))
+        }
+        return findings
+    }
+}

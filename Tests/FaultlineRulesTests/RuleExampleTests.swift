@@ -82,6 +82,29 @@ struct RuleCatalogTests {
             ("chatty-calls", .warning, ["max_per_request": 5, "max_calls_per_request": 30]),
             ("distributed-monolith-cycle", .error, [:]),
         ]
+        try expectCatalog(expected)
+    }
+
+    @Test func secondTableOfTheSpecIsImplementedWithItsDefaults() throws {
+        try expectCatalog([
+            ("retry-amplification", .warning, ["max_amplification": 10]),
+            ("retry-without-backoff", .warning, [:]),
+            ("non-idempotent-retry", .warning, [:]),
+            ("timeout-inversion", .warning, [:]),
+            ("timeout-budget", .warning, [:]),
+            ("missing-circuit-breaker", .warning, [:]),
+            ("external-call-in-request-path", .note, [:]),
+            ("non-idempotent-consumer", .warning, [:]),
+            ("unbounded-consumer", .warning, [:]),
+            ("shared-datastore", .warning, [:]),
+            ("unconsumed-dlq", .note, [:]),
+            ("hub-service", .note, ["max_callers": 6]),
+            ("missing-tracing", .note, [:]),
+        ])
+        #expect(RuleCatalog.all.count == 20)
+    }
+
+    private func expectCatalog(_ expected: [(String, Severity, [String: Int])]) throws {
         for (id, severity, thresholds) in expected {
             let description = try #require(RuleCatalog.rule(id: id)?.description, "\(id) missing")
             #expect(description.defaultSeverity == severity, "\(id)")

@@ -29,6 +29,9 @@ public struct JSONReporter: Sendable {
         json.field("error", report.count(.error))
         json.field("warning", report.count(.warning))
         json.field("note", report.count(.note))
+        json.field("suppressed", report.suppressedCount)
+        json.field("baselined", report.baselinedCount)
+        json.field("fixed", report.fixedCount)
         json.endObject()
         json.key("findings")
         json.beginArray()
@@ -51,9 +54,33 @@ public struct JSONReporter: Sendable {
             json.field("file", finding.location.file)
             json.field("line", finding.location.line)
             json.field("column", finding.location.column)
+            if let suppression = finding.suppression {
+                json.key("suppressed")
+                json.beginObject()
+                json.field("kind", suppression.kind.rawValue)
+                json.field("reason", suppression.reason)
+                json.field("file", suppression.location.file)
+                json.field("line", suppression.location.line)
+                json.field("column", suppression.location.column)
+                json.endObject()
+            }
+            if let state = finding.baselineState { json.field("baseline", state.rawValue) }
             json.endObject()
         }
         json.endArray()
+        if report.baselineUsed {
+            json.key("fixed")
+            json.beginArray()
+            for entry in report.fixed {
+                json.beginObject()
+                json.field("rule", entry.rule)
+                json.field("identity", entry.identity)
+                json.field("count", entry.count)
+                json.field("message", entry.message)
+                json.endObject()
+            }
+            json.endArray()
+        }
         json.endObject()
         return String(decoding: json.output, as: UTF8.self) + "\n"
     }

@@ -4,28 +4,54 @@ public import FaultlineRules
 public enum Tool {
     public static let name = "faultline"
     public static let version = "0.1.0"
+    /// Where the rule pages are published; SARIF's help links point here.
+    public static let rulesURL = "https://github.com/faultline-lint/faultline/blob/main/rules/"
 }
 
-/// What a reporter prints: the findings of one run and what they were found in.
+/// What a reporter prints: the findings of one run, what they were found in,
+/// and how they stand against suppressions and the baseline.
 public struct Report: Sendable {
     public let system: String?
     public let files: [String]
     public let serviceCount: Int
     public let callCount: Int
     public let channelCount: Int
-    /// In report order.
+    /// Every finding, suppressed and baselined ones included, in report order.
     public let findings: [Finding]
+    /// The rules that ran, in catalog order.
+    public let rules: [RuleDescription]
+    public let failOn: FailThreshold
+    /// Whether the run compared with a baseline.
+    public let baselineUsed: Bool
+    /// Baseline entries that no longer occur.
+    public let fixed: [Baseline.Entry]
 
-    public init(topology: Topology, findings: [Finding]) {
+    public init(topology: Topology, findings: [Finding], rules: [RuleDescription] = RuleCatalog.all.map { $0.description },
+                failOn: FailThreshold = .error, baselineUsed: Bool = false, fixed: [Baseline.Entry] = []) {
         system = topology.system
         files = topology.files
         serviceCount = topology.services.count
         callCount = topology.calls.count
         channelCount = topology.channels.count
         self.findings = findings
+        self.rules = rules
+        self.failOn = failOn
+        self.baselineUsed = baselineUsed
+        self.fixed = fixed
     }
 
-    public func count(_ severity: Severity) -> Int { findings.lazy.filter { $0.severity == severity }.count }
+    /// Findings that count: neither suppressed nor baselined.
+    public var activeFindings: [Finding] { findings.filter(\.isActive) }
+
+    /// Active findings of one severity.
+    public func count(_ severity: Severity) -> Int { findings.lazy.filter { $0.isActive && $0.severity == severity }.count }
+
+    public var suppressedCount: Int { findings.lazy.filter { $0.suppression != nil }.count }
+    public var baselinedCount: Int { findings.lazy.filter { $0.suppression == nil && $0.baselineState == .unchanged }.count }
+    public var fixedCount: Int { fixed.reduce(0) { $0 + $1.count } }
+
+    /// Whether the run fails the gate.
+    public var fails: Bool { findings.contains { $0.isActive && failOn.fails($0.severity) } }
 }
 
 /// Every output format is a case here, so a new one does not compile until it has a reporter.

@@ -10,14 +10,21 @@ public struct TextReporter: Sendable {
     public func render(_ report: Report) -> String {
         var out = ""
         var previousFile: String?
-        for finding in report.findings {
+        for finding in report.activeFindings {
             if let previousFile, previousFile != finding.location.file { out += "\n" }
             previousFile = finding.location.file
             out += paint("\(finding.location):", .bold)
             out += " " + paint("\(finding.severity.rawValue):", style(for: finding.severity))
             out += " \(finding.message) " + paint("[\(finding.rule)]", .dim) + "\n"
         }
-        if !report.findings.isEmpty { out += "\n" }
+        if previousFile != nil { out += "\n" }
+        if !report.fixed.isEmpty {
+            out += "Fixed since the baseline:\n"
+            for entry in report.fixed {
+                out += "  \(entry.count == 1 ? "" : "\(entry.count) × ")\(entry.message) [\(entry.rule)]\n"
+            }
+            out += "\n"
+        }
         out += summary(report) + "\n"
         return out
     }
@@ -29,7 +36,16 @@ public struct TextReporter: Sendable {
         }
         let found = counts.isEmpty ? "no findings" : counts.joined(separator: ", ")
         let name = report.system.map { "\($0): " } ?? ""
-        return "\(name)\(found) in \(plural(report.files.count, "file")) (\(plural(report.serviceCount, "service")), \(plural(report.callCount, "sync call")), \(plural(report.channelCount, "channel")))"
+        var line = "\(name)\(found) in \(plural(report.files.count, "file")) (\(plural(report.serviceCount, "service")), \(plural(report.callCount, "sync call")), \(plural(report.channelCount, "channel")))"
+        var standing: [String] = []
+        if report.baselineUsed {
+            standing.append("\(report.activeFindings.count) new")
+            standing.append("\(report.baselinedCount) baselined")
+        }
+        if report.suppressedCount > 0 || report.baselineUsed { standing.append("\(report.suppressedCount) suppressed") }
+        if report.baselineUsed { standing.append("\(report.fixedCount) fixed since the baseline") }
+        if !standing.isEmpty { line += "; " + standing.joined(separator: ", ") }
+        return line
     }
 
     private func plural(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "s")" }

@@ -23,6 +23,8 @@ public enum RuleCatalog {
         UnconsumedDLQRule.self,
         HubServiceRule.self,
         MissingTracingRule.self,
+        // The gate's own hygiene.
+        UnusedSuppressionRule.self,
     ]
 
     public static func rule(id: String) -> (any Rule.Type)? {

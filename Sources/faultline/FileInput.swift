@@ -1,4 +1,5 @@
 import FaultlineYAML
+import FaultlineModel
 
 import Glibc
 
@@ -11,12 +12,17 @@ enum FileInput {
             return .failure(Diagnostic("cannot read the file: \(String(cString: strerror(errno)))", at: start))
         }
         defer { close(descriptor) }
+        return readDescriptor(descriptor, name: path)
+    }
+
+    static func readDescriptor(_ descriptor: Int32, name path: String) -> Result<[UInt8], Diagnostic> {
+        let start = SourceLocation(file: path, line: 1, column: 1)
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
             return .failure(Diagnostic("cannot read the file: \(String(cString: strerror(errno)))", at: start))
         }
         if (status.st_mode & S_IFMT) == S_IFDIR {
-            return .failure(Diagnostic("is a directory; name the topology files in it", at: start))
+            return .failure(Diagnostic("is a directory", at: start))
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(max(Int(status.st_size), 0) + 1)
@@ -34,6 +40,57 @@ enum FileInput {
     }
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// The topology sources the arguments name: files, '-' for standard input,
+    /// and directories, each standing for its *.yaml and *.yml files (not
+    /// hidden ones, not recursively), in name order.
+    static func gather(_ arguments: [String], stdinName: String) -> Result<[SourceFile], LoadFailure> {
+        var sources: [SourceFile] = []
+        var problems: [Diagnostic] = []
+        for argument in arguments {
+            if argument == "-" {
+                switch readDescriptor(STDIN_FILENO, name: stdinName) {
+                case .success(let bytes): sources.append(SourceFile(name: stdinName, bytes: bytes))
+                case .failure(let diagnostic): problems.append(diagnostic)
+                }
+                continue
+            }
+            var paths = [argument]
+            if isDirectory(argument) {
+                paths = topologyFiles(in: argument)
+                if paths.isEmpty {
+                    problems.append(Diagnostic("this directory holds no .yaml or .yml file", at: SourceLocation(file: argument, line: 1, column: 1)))
+                }
+            }
+            for path in paths {
+                switch read(path) {
+                case .success(let bytes): sources.append(SourceFile(name: path, bytes: bytes))
+                case .failure(let diagnostic): problems.append(diagnostic)
+                }
+            }
+        }
+        return problems.isEmpty ? .success(sources) : .failure(LoadFailure(diagnostics: problems))
+    }
+
+    static func topologyFiles(in directory: String) -> [String] {
+        guard let handle = opendir(directory) else { return [] }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            guard !name.hasPrefix("."), name.hasSuffix(".yaml") || name.hasSuffix(".yml") else { continue }
+            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            if !isDirectory(path) { names.append(path) }
+        }
+        return names.sorted()
+    }
 
     static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
 

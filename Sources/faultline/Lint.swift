@@ -1,7 +1,7 @@
 import ArgumentParser
+import Glibc
 import FaultlineYAML
 import FaultlineModel
-import FaultlineGraph
 import FaultlineRules
 import FaultlineReport
 
@@ -13,11 +13,12 @@ struct Lint: RunnableCommand {
         abstract: "Lint topology files; several files form one system.",
         discussion: """
         Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 when the input \
-        could not be analysed (unreadable file, invalid YAML or topology, bad flag or configuration).
+        could not be analysed (unreadable file, invalid YAML or topology, bad flag, configuration or baseline). \
+        Suppressed findings and findings in the baseline never fail the run.
         """
     )
 
-    @Argument(help: "Topology files (YAML). Several files are merged into one system.")
+    @Argument(help: "Topology files (YAML); '-' reads standard input; a directory stands for every *.yaml and *.yml in it. All of them form one system.")
     var files: [String]
 
     @Option(help: "Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -32,16 +33,30 @@ struct Lint: RunnableCommand {
     @Option(help: "Write the report to this file instead of standard output (replaced atomically).")
     var output: String?
 
+    @Option(help: "Fail only on findings that are not in this baseline file.")
+    var baseline: String?
+
+    @Option(name: .customLong("write-baseline"), help: "Record the current findings in this file (for --baseline) and exit 0.")
+    var writeBaseline: String?
+
+    @Option(name: .customLong("stdin-filename"), help: "The file name that positions of a topology read from '-' carry.")
+    var stdinFilename: String = "<stdin>"
+
     @Option(name: .customLong("max-nodes"), help: "Most YAML nodes one file may expand to through aliases.")
     var maxNodes: Int = YAMLLimits.default.maxExpandedNodes
 
     @Option(name: .customLong("max-depth"), help: "Deepest nesting of YAML collections allowed.")
     var maxDepth: Int = YAMLLimits.default.maxDepth
 
+    @Flag(help: "Print how long each stage and each rule took, to standard error.")
+    var timings = false
+
     func validate() throws {
-        if files.isEmpty { throw ValidationError("give at least one topology file") }
+        if files.isEmpty { throw ValidationError("give at least one topology file, '-' or a directory") }
+        if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
         if maxNodes < 1 { throw ValidationError("--max-nodes must be at least 1") }
         if maxDepth < 1 { throw ValidationError("--max-depth must be at least 1") }
+        if baseline != nil, writeBaseline != nil { throw ValidationError("use --baseline or --write-baseline, not both") }
     }
 
     func execute() -> Int32 {
@@ -50,28 +65,30 @@ struct Lint: RunnableCommand {
         case .success(let loaded): configuration = loaded
         case .failure(let failure): return reportInvalid(failure.diagnostics)
         }
-
-        var sources: [SourceFile] = []
-        var readErrors: [Diagnostic] = []
-        for path in files {
-            switch FileInput.read(path) {
-            case .success(let bytes): sources.append(SourceFile(name: path, bytes: bytes))
-            case .failure(let diagnostic): readErrors.append(diagnostic)
+        var recorded: Baseline?
+        if let baseline {
+            switch FileInput.read(baseline).flatMap({ Baseline.load(SourceFile(name: baseline, bytes: $0)).mapError(\.first) }) {
+            case .success(let loaded): recorded = loaded
+            case .failure(let diagnostic): return reportInvalid([diagnostic])
             }
         }
-        if !readErrors.isEmpty { return reportInvalid(readErrors) }
-
-        let limits = YAMLLimits(maxExpandedNodes: maxNodes, maxDepth: maxDepth)
-        let topology: Topology
-        switch TopologyLoader.load(sources, limits: limits) {
-        case .success(let loaded): topology = loaded
+        let sources: [SourceFile]
+        switch FileInput.gather(files, stdinName: stdinFilename) {
+        case .success(let gathered): sources = gathered
         case .failure(let failure): return reportInvalid(failure.diagnostics)
         }
 
-        let findings = Analyzer(configuration: configuration).run(GraphAnalysis(topology))
-        let report = Report(topology: topology, findings: findings)
+        let timing = timings ? StageTimer.timing() : .none
+        let linter = Linter(configuration: configuration, limits: YAMLLimits(maxExpandedNodes: maxNodes, maxDepth: maxDepth),
+                            failOn: failOn, baseline: recorded)
+        let report: Report
+        switch linter.run(sources, timing: timing) {
+        case .success(let value): report = value
+        case .failure(let failure): return reportInvalid(failure.diagnostics)
+        }
+
         let useColor = output == nil && format == .text && FileInput.stdoutIsTerminal && !FileInput.noColorRequested
-        let rendered = format.render(report, color: useColor)
+        let rendered = timing.measure("report") { format.render(report, color: useColor) }
         if let output {
             if let problem = FileInput.writeAtomically(rendered, to: output) {
                 printError("faultline: error: cannot write '\(output)': \(problem)")
@@ -80,8 +97,18 @@ struct Lint: RunnableCommand {
         } else {
             FileInput.writeStandardOutput(rendered)
         }
-        let threshold = failOn ?? configuration.failOn ?? .error
-        return findings.contains { threshold.fails($0.severity) } ? ExitStatus.findings : ExitStatus.clean
+        if timings { StageTimer.print() }
+        if let writeBaseline {
+            let recording = Baseline(recording: report.findings)
+            if let problem = FileInput.writeAtomically(recording.rendered(), to: writeBaseline) {
+                printError("faultline: error: cannot write '\(writeBaseline)': \(problem)")
+                return ExitStatus.invalidInput
+            }
+            let count = recording.entries.reduce(0) { $0 + $1.count }
+            printError("faultline: recorded \(count) finding\(count == 1 ? "" : "s") in \(writeBaseline); lint with --baseline \(writeBaseline) to fail only on new ones")
+            return ExitStatus.clean
+        }
+        return report.fails ? ExitStatus.findings : ExitStatus.clean
     }
 
     private func loadConfiguration() -> Result<Configuration, LoadFailure> {
@@ -104,5 +131,43 @@ struct Lint: RunnableCommand {
         let count = diagnostics.count
         printError("faultline: \(count) problem\(count == 1 ? "" : "s") in the input; nothing was analysed")
         return ExitStatus.invalidInput
+    }
+}
+
+extension LoadFailure {
+    /// The first problem, for places that report one diagnostic per file.
+    var first: Diagnostic {
+        diagnostics.first ?? Diagnostic("invalid input", at: SourceLocation(file: "-", line: 1, column: 1))
+    }
+}
+
+/// Collects stage durations for `--timings` and prints them in order.
+enum StageTimer {
+    nonisolated(unsafe) private static var stages: [(String, UInt64)] = []
+
+    static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+
+    static func timing() -> Timing {
+        Timing(clock: { now() }, record: { stage, nanoseconds in stages.append((stage, nanoseconds)) })
+    }
+
+    static func print() {
+        let total = stages.filter { !$0.0.hasPrefix("rule ") }.reduce(0) { $0 + $1.1 }
+        var out = "faultline timings (ms):\n"
+        for (stage, nanoseconds) in stages {
+            out += "  " + String(format3(Double(nanoseconds) / 1_000_000)) + "  \(stage)\n"
+        }
+        out += "  " + format3(Double(total) / 1_000_000) + "  total of the stages\n"
+        printError(out)
+    }
+
+    private static func format3(_ value: Double) -> String {
+        let thousandths = Int((value * 1000).rounded())
+        let text = "\(thousandths / 1000).\(String(repeating: "0", count: 3 - String(thousandths % 1000).count))\(thousandths % 1000)"
+        return String(repeating: " ", count: max(0, 10 - text.count)) + text
     }
 }

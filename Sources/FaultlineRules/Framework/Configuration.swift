@@ -16,14 +16,35 @@ public struct Configuration: Sendable {
         }
     }
 
+    /// An `ignore:` entry: findings of matching rules on matching subjects are suppressed.
+    public struct IgnoreEntry: Sendable, Equatable {
+        /// A rule id, or a glob over rule ids (`*`, `?`).
+        public var rule: String
+        /// A glob over the finding's service (or channel, or datastore) name.
+        public var service: String
+        public var reason: String
+        public var location: SourceLocation
+
+        public init(rule: String, service: String = "*", reason: String, location: SourceLocation) {
+            self.rule = rule
+            self.service = service
+            self.reason = reason
+            self.location = location
+        }
+    }
+
     public var rules: [String: RuleSettings]
     /// `fail_on:` from the file; the command line's `--fail-on` wins.
     public var failOn: FailThreshold?
+    public var ignores: [IgnoreEntry]
 
-    public init(rules: [String: RuleSettings] = [:], failOn: FailThreshold? = nil) {
+    public init(rules: [String: RuleSettings] = [:], failOn: FailThreshold? = nil, ignores: [IgnoreEntry] = []) {
         self.rules = rules
         self.failOn = failOn
+        self.ignores = ignores
     }
+
+    public func isEnabled(_ id: String) -> Bool { settings(for: id).enabled }
 
     public static let `default` = Configuration()
 
@@ -66,17 +87,51 @@ public enum ConfigurationLoader {
         let reader = NodeReader()
         reader.append(parsed.diagnostics)
         var configuration = Configuration()
-        if let root = document.root, !root.isNull, let fields = reader.fields(of: root, what: "the configuration", allowed: ["rules", "fail_on"], alwaysSuggest: true) {
+        if let root = document.root, !root.isNull, let fields = reader.fields(of: root, what: "the configuration", allowed: ["rules", "fail_on", "ignore"], alwaysSuggest: true) {
             for (key, _, value) in fields {
                 switch key {
                 case "fail_on": configuration.failOn = reader.choice(value, what: "'fail_on'", as: FailThreshold.self)
                 case "rules": configuration.rules = readRules(value, reader: reader, rules: rules)
+                case "ignore": configuration.ignores = readIgnores(value, reader: reader, rules: rules)
                 default: break
                 }
             }
         }
         if !reader.diagnostics.isEmpty { return .failure(LoadFailure(diagnostics: reader.diagnostics.sorted())) }
         return .success(configuration)
+    }
+
+    private static func readIgnores(_ node: YAMLNode, reader: NodeReader, rules: [any Rule.Type]) -> [Configuration.IgnoreEntry] {
+        let ids = rules.map { $0.description.id }
+        var entries: [Configuration.IgnoreEntry] = []
+        for element in reader.list(node, what: "'ignore'") ?? [] {
+            guard let fields = reader.fields(of: element, what: "an ignore entry", allowed: ["rule", "service", "reason"]) else { continue }
+            var rule: String?, service = "*", reason: String?
+            for (key, _, value) in fields {
+                switch key {
+                case "rule":
+                    rule = reader.string(value, what: "'rule'")
+                    if let pattern = rule, !ids.contains(where: { Glob.matches(pattern, $0) }) {
+                        let hint = Suggestions.closest(to: pattern, in: ids).map { "; did you mean '\($0)'?" } ?? ""
+                        reader.error("'rule' '\(pattern)' matches no rule\(hint)", at: value)
+                        rule = nil
+                    }
+                case "service": service = reader.string(value, what: "'service'") ?? service
+                case "reason": reason = reader.string(value, what: "'reason'")
+                default: break
+                }
+            }
+            if !fields.contains(where: { $0.key == "rule" }) {
+                reader.error("an ignore entry needs 'rule:', the rule id (or a glob) it ignores", at: element)
+            }
+            if !fields.contains(where: { $0.key == "reason" }) || reason?.isEmpty == true {
+                reader.error("an ignore entry needs 'reason:', why the exception is acceptable", at: element)
+            }
+            if let rule, let reason, !reason.isEmpty {
+                entries.append(Configuration.IgnoreEntry(rule: rule, service: service, reason: reason, location: element.location))
+            }
+        }
+        return entries
     }
 
     private static func readRules(_ node: YAMLNode, reader: NodeReader, rules: [any Rule.Type]) -> [String: Configuration.RuleSettings] {

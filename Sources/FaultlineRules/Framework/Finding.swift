@@ -29,6 +29,10 @@ public struct Finding: Sendable, Hashable {
     /// Services in order, for a chain or a cycle.
     public var path: [String]?
     public var location: SourceLocation
+    /// Set when an inline comment or a configuration entry suppresses the finding.
+    public var suppression: Suppression?
+    /// Set when the run compares with a baseline.
+    public var baselineState: BaselineState?
 
     public init(rule: String, severity: Severity, message: String, service: String? = nil, operation: String? = nil,
                 target: String? = nil, channel: String? = nil, datastore: String? = nil, path: [String]? = nil,
@@ -45,10 +49,46 @@ public struct Finding: Sendable, Hashable {
         self.location = location
     }
 
+    /// Counts for the exit status and the severity totals: neither suppressed nor in the baseline.
+    public var isActive: Bool { suppression == nil && baselineState != .unchanged }
+
+    /// What the finding is about, independent of where it is written: rule,
+    /// subject, operation, target, and for cycles the set of members. It
+    /// survives moving services around, reformatting and unrelated edits.
+    public var identity: String {
+        let subject = service.map { "service=\($0)" } ?? channel.map { "channel=\($0)" } ?? datastore.map { "datastore=\($0)" } ?? ""
+        var parts = [rule, subject]
+        if let operation { parts.append("operation=\(operation)") }
+        if let target { parts.append("target=\(target)") }
+        if rule == "distributed-monolith-cycle", let path { parts.append("members=" + Set(path).sorted().joined(separator: ",")) }
+        return parts.joined(separator: " ")
+    }
+
     /// The report order: file, line, column, rule id; the message breaks what ties remain.
     public static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
         if lhs.location != rhs.location { return lhs.location < rhs.location }
         if lhs.rule != rhs.rule { return lhs.rule < rhs.rule }
         return lhs.message < rhs.message
     }
+}
+
+/// Why a finding is not counted: a deliberate, documented exception.
+public struct Suppression: Sendable, Hashable {
+    public enum Kind: String, Sendable { case inline, configuration }
+
+    public let kind: Kind
+    public let reason: String
+    /// The comment, or the configuration entry, that suppresses it.
+    public let location: SourceLocation
+
+    public init(kind: Kind, reason: String, location: SourceLocation) {
+        self.kind = kind
+        self.reason = reason
+        self.location = location
+    }
+}
+
+/// Whether a finding was already in the baseline (SARIF's `baselineState` names).
+public enum BaselineState: String, Sendable {
+    case new, unchanged
 }

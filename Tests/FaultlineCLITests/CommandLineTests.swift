@@ -69,9 +69,9 @@ struct CommandLineTests {
         let missing = try CLI.run(["lint", "no-such-file.yaml"])
         #expect(missing.status == 2)
         #expect(missing.stderr.hasPrefix("no-such-file.yaml:1:1: error: cannot read the file"))
-        let directory = try CLI.run(["lint", "examples"])
+        let directory = try CLI.run(["lint", "Sources"])
         #expect(directory.status == 2)
-        #expect(directory.stderr.contains("examples:1:1: error:"))
+        #expect(directory.stderr.hasPrefix("Sources:1:1: error: this directory holds no .yaml or .yml file"))
     }
 
     @Test func explainUnknownRuleSuggestsTheClosest() throws {
@@ -219,7 +219,8 @@ struct CommandLineTests {
         #expect(object["system"] as? String == "ride-hailing")
         #expect(object["files"] as? [String] == [findingsExample])
         let summary = try #require(object["summary"] as? [String: Int])
-        #expect(Set(summary.keys) == ["services", "calls", "channels", "error", "warning", "note"])
+        #expect(Set(summary.keys).isSuperset(of: ["services", "calls", "channels", "error", "warning", "note"]))
+        #expect(Set(summary.keys).isSubset(of: ["services", "calls", "channels", "error", "warning", "note", "suppressed", "baselined", "fixed"]))
         let findings = try #require(object["findings"] as? [[String: Any]])
         #expect(findings.count == summary["error", default: 0] + summary["warning", default: 0] + summary["note", default: 0])
         var previous: (String, Int, Int, String)?

@@ -23,6 +23,7 @@ struct JSONWriter {
 
     mutating func value(_ text: String) { valuePrefix(); string(text) }
     mutating func value(_ number: Int) { valuePrefix(); output.append(contentsOf: String(number).utf8) }
+    mutating func value(_ flag: Bool) { valuePrefix(); output.append(contentsOf: (flag ? "true" : "false").utf8) }
     mutating func null() { valuePrefix(); output.append(contentsOf: "null".utf8) }
 
     mutating func field(_ name: String, _ text: String?) {
@@ -31,6 +32,7 @@ struct JSONWriter {
     }
 
     mutating func field(_ name: String, _ number: Int) { key(name); value(number) }
+    mutating func field(_ name: String, _ flag: Bool) { key(name); value(flag) }
 
     private mutating func valuePrefix() {
         if pendingValueAfterKey { pendingValueAfterKey = false } else { separate() }
@@ -61,6 +63,17 @@ struct JSONWriter {
 
     private mutating func string(_ text: String) {
         output.append(UInt8(ascii: "\""))
+        var text = text
+        // Most strings need no escaping: copy them whole.
+        let copied = text.withUTF8 { bytes -> Bool in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            output.append(contentsOf: bytes)
+            return true
+        }
+        if copied {
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)

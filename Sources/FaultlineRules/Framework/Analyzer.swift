@@ -22,7 +22,6 @@ public struct Analyzer: Sendable {
             let check = { findings += rule.init().check(context) }
             if let timing { timing(description.id, check) } else { check() }
         }
-        findings.sort(by: Finding.reportOrder)
-        return findings
+        return Finding.sortedInReportOrder(findings)
     }
 }

@@ -64,11 +64,26 @@ public struct Finding: Sendable, Hashable {
         return parts.joined(separator: " ")
     }
 
-    /// The report order: file, line, column, rule id; the message breaks what ties remain.
-    public static func reportOrder(_ lhs: Finding, _ rhs: Finding) -> Bool {
-        if lhs.location != rhs.location { return lhs.location < rhs.location }
-        if lhs.rule != rhs.rule { return lhs.rule < rhs.rule }
-        return lhs.message < rhs.message
+    /// Sorts into the report order — file, line, column, rule id, then message —
+    /// without moving the (large) findings around
+    /// for every comparison: ranks are computed once, indices are sorted,
+    /// and the findings are gathered in one pass.
+    public static func sortedInReportOrder(_ findings: [Finding]) -> [Finding] {
+        guard findings.count > 1 else { return findings }
+        let files = Set(findings.map(\.location.file)).sorted()
+        let fileRank = Dictionary(uniqueKeysWithValues: files.enumerated().map { ($1, $0) })
+        let rules = Set(findings.map(\.rule)).sorted()
+        let ruleRank = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1, $0) })
+        let keys = findings.map { finding -> (Int, Int, Int, Int) in
+            (fileRank[finding.location.file] ?? 0, finding.location.line, finding.location.column, ruleRank[finding.rule] ?? 0)
+        }
+        let order = findings.indices.sorted { lhs, rhs in
+            let a = keys[lhs], b = keys[rhs]
+            if a != b { return a < b }
+            let messageA = findings[lhs].message, messageB = findings[rhs].message
+            return messageA != messageB ? messageA < messageB : lhs < rhs
+        }
+        return order.map { findings[$0] }
     }
 }
 

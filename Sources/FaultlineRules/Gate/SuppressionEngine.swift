@@ -50,7 +50,7 @@ public struct SuppressionEngine: Sendable {
         }
 
         let unusedID = UnusedSuppressionRule.description.id
-        guard configuration.isEnabled(unusedID) else { return result.sorted(by: Finding.reportOrder) }
+        guard configuration.isEnabled(unusedID) else { return result }
         let severity = configuration.severity(for: UnusedSuppressionRule.description)
         for (index, suppression) in inline.enumerated() {
             for (ruleIndex, rule) in suppression.ruleIDs.enumerated() where ranRules.contains(rule) && !usedInline.contains([index, ruleIndex]) {
@@ -66,6 +66,7 @@ public struct SuppressionEngine: Sendable {
                                   message: "this ignore entry (\(ignore.rule)\(scope)) matches no finding; remove it so it cannot hide a new problem later",
                                   location: ignore.location))
         }
-        return result.sorted(by: Finding.reportOrder)
+        // Findings came in report order; only the unused-suppression ones need placing.
+        return result.count == findings.count ? result : Finding.sortedInReportOrder(result)
     }
 }

@@ -1,5 +1,10 @@
 public import FaultlineYAML
 public import FaultlineModel
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 /// A `# faultline:ignore RULE[, RULE…] -- reason` comment. It covers the line
 /// it ends, or, standing on a line of its own, the next line with content.
@@ -18,6 +23,8 @@ public enum InlineSuppressionScanner {
     static let marker = Array("faultline:ignore".utf8)
 
     public static func scan(_ file: SourceFile, knownRules: [String]) -> (suppressions: [InlineSuppression], diagnostics: [Diagnostic]) {
+        // Nearly every file has no suppression at all: one fast search decides.
+        guard contains(marker, in: file.bytes) else { return ([], []) }
         var suppressions: [InlineSuppression] = []
         var diagnostics: [Diagnostic] = []
         /// Comments on lines of their own wait for the next line with content.
@@ -104,6 +111,23 @@ public enum InlineSuppressionScanner {
             index += 1
         }
         return nil
+    }
+
+    /// Whether any `#` is followed, after spaces, by the marker. Comments are
+    /// rare in topology files, so hopping from `#` to `#` with memchr is quick.
+    private static func contains(_ needle: [UInt8], in haystack: [UInt8]) -> Bool {
+        haystack.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            var offset = 0
+            while offset < buffer.count {
+                guard let hit = memchr(base + offset, Int32(UInt8(ascii: "#")), buffer.count - offset) else { return false }
+                var index = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base + 1
+                while index < buffer.count, buffer[index] == UInt8(ascii: " ") || buffer[index] == UInt8(ascii: "\t") { index += 1 }
+                if index + needle.count <= buffer.count, buffer[index..<(index + needle.count)].elementsEqual(needle) { return true }
+                offset = index
+            }
+            return false
+        }
     }
 
     /// 1-based column in characters, as libyaml counts them.

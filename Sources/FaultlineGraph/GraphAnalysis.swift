@@ -3,7 +3,7 @@ public import FaultlineModel
 /// Everything the rules read, computed once and shared: the sync graph with
 /// its cycles, the request graph with its condensation, the entries and the
 /// path tables.
-public struct GraphAnalysis: Sendable {
+public final class GraphAnalysis: Sendable {
     public let topology: Topology
     public let services: ServiceGraph
     public let requests: RequestGraph

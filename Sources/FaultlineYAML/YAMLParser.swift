@@ -1,4 +1,9 @@
 internal import CYAML
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 /// The outcome of parsing one file: a document when libyaml could read it
 /// (possibly with soft problems such as duplicate keys), and every problem found.
@@ -188,14 +193,18 @@ struct DocumentBuilder {
 
     private mutating func closeCollection() -> Bool {
         guard let collection = open.popLast() else { return true }
-        let items = Array(pending[collection.pendingStart...])
-        pending.removeSubrange(collection.pendingStart...)
-        let stored = collection.kind == .mapping ? resolveMapping(items) : items
-        var size: UInt64 = 1
-        for child in stored { size = size.addingSaturating(nodes[Int(child)].expandedSize) }
         let start = Int32(children.count)
-        children.append(contentsOf: stored)
-        let count = collection.kind == .mapping ? stored.count / 2 : stored.count
+        let items = pending[collection.pendingStart...]
+        if collection.kind == .sequence || isPlainMapping(items) {
+            children.append(contentsOf: items)
+        } else {
+            children.append(contentsOf: resolveMapping(Array(items)))
+        }
+        pending.removeSubrange(collection.pendingStart...)
+        var size: UInt64 = 1
+        for child in children[Int(start)...] { size = size.addingSaturating(nodes[Int(child)].expandedSize) }
+        let stored = children.count - Int(start)
+        let count = collection.kind == .mapping ? stored / 2 : stored
         let id = append(RawNode(kind: collection.kind, isPlain: false, line: collection.line, column: collection.column,
                                 start: start, count: Int32(count), expandedSize: size))
         let name = collection.anchor
@@ -244,6 +253,51 @@ struct DocumentBuilder {
     /// Checks keys, rejects duplicates, and applies merge keys: the mapping's
     /// own keys win over merged ones, and in `<<: [*a, *b]` the earlier wins.
     /// Merged pairs take the place of the `<<` entry.
+    private func keysEqual(_ a: Int32, _ b: Int32) -> Bool {
+        let first = nodes[Int(a)], second = nodes[Int(b)]
+        guard first.count == second.count else { return false }
+        let count = Int(first.count)
+        return bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return true }
+            return memcmp(base + Int(first.start), base + Int(second.start), count) == 0
+        }
+    }
+
+    private func keyHash(_ key: Int32) -> Int {
+        let node = nodes[Int(key)]
+        var hasher = Hasher()
+        bytes.withUnsafeBytes { buffer in
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: buffer[Int(node.start)..<Int(node.start) + Int(node.count)]))
+        }
+        return hasher.finalize()
+    }
+
+    /// The usual mapping — scalar keys, no merge key, no duplicate — checked
+    /// on the bytes, without making a String per key.
+    private func isPlainMapping(_ items: ArraySlice<Int32>) -> Bool {
+        let pairs = items.count / 2
+        let first = items.startIndex
+        for pair in 0..<pairs {
+            let key = items[first + 2 * pair]
+            if nodes[Int(key)].kind != .scalar || isMergeKey(key) { return false }
+        }
+        if pairs <= 16 {
+            for later in 0..<pairs {
+                for earlier in 0..<later where keysEqual(items[first + 2 * earlier], items[first + 2 * later]) { return false }
+            }
+            return true
+        }
+        var byHash: [Int: [Int32]] = [:]
+        byHash.reserveCapacity(pairs)
+        for pair in 0..<pairs {
+            let key = items[first + 2 * pair]
+            let hash = keyHash(key)
+            if let others = byHash[hash], others.contains(where: { keysEqual($0, key) }) { return false }
+            byHash[hash, default: []].append(key)
+        }
+        return true
+    }
+
     private mutating func resolveMapping(_ items: [Int32]) -> [Int32] {
         var seen: [String: Int32] = [:]
         var hasMerge = false

@@ -13,18 +13,19 @@ public protocol Rule: Sendable {
 /// What one rule sees when it runs: the shared analysis and its own settings.
 public struct RuleContext: Sendable {
     public let analysis: GraphAnalysis
+    /// Stored rather than read through `analysis` so helpers do not copy it per call.
+    public let topology: Topology
     public let ruleID: String
     public let severity: Severity
     private let thresholds: [String: Int]
 
     public init(analysis: GraphAnalysis, ruleID: String, severity: Severity, thresholds: [String: Int]) {
         self.analysis = analysis
+        self.topology = analysis.topology
         self.ruleID = ruleID
         self.severity = severity
         self.thresholds = thresholds
     }
-
-    public var topology: Topology { analysis.topology }
 
     /// The configured value of one of the rule's thresholds (its default unless changed).
     public func threshold(_ key: String) -> Int {

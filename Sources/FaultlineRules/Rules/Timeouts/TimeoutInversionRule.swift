@@ -82,6 +82,8 @@ public struct TimeoutInversionRule: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let analysis = context.analysis
         var findings: [Finding] = []
+        // Many calls reach the same operation: explain each one once.
+        var breakdowns: [Int: String] = [:]
         for call in context.topology.calls {
             guard let timeout = call.timeout else { continue }
             var slowest: (node: Int, time: Duration)?
@@ -91,8 +93,10 @@ public struct TimeoutInversionRule: Rule {
             }
             let caller = context.callerLabel(call), target = context.serviceName(call.target)
             if let slowest, timeout < slowest.time {
+                let breakdown = breakdowns[slowest.node] ?? context.worstCaseBreakdown(of: slowest.node)
+                breakdowns[slowest.node] = breakdown
                 findings.append(context.finding(
-                    "\(caller) waits \(timeout) for \(context.targetLabel(call)), but one request to \(context.nodeLabel(slowest.node)) can take \(slowest.time) in calls (\(context.worstCaseBreakdown(of: slowest.node))); \(context.serviceName(call.caller)) gives up while \(target) keeps working for it — shrink \(target)'s timeouts and retries, or wait at least \(slowest.time)",
+                    "\(caller) waits \(timeout) for \(context.targetLabel(call)), but one request to \(context.nodeLabel(slowest.node)) can take \(slowest.time) in calls (\(breakdown)); \(context.serviceName(call.caller)) gives up while \(target) keeps working for it — shrink \(target)'s timeouts and retries, or wait at least \(slowest.time)",
                     onCall: call))
             } else if let budget = context.topology.services[call.target].timeout, timeout < budget {
                 findings.append(context.finding(

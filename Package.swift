@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "FaultlineGraph", dependencies: ["FaultlineModel"]),
         // graph -> findings
         .target(name: "FaultlineRules", dependencies: ["FaultlineYAML", "FaultlineModel", "FaultlineGraph"]),
-        // findings -> text / JSON
+        // findings -> text, JSON, SARIF, GitHub annotations, JUnit, Markdown
         .target(name: "FaultlineReport", dependencies: ["FaultlineModel", "FaultlineRules"]),
         // the command line
         .executableTarget(

@@ -4,6 +4,8 @@ public import FaultlineRules
 public enum Tool {
     public static let name = "faultline"
     public static let version = "0.1.0"
+    /// The project's home, for SARIF's `informationUri`.
+    public static let homepage = "https://github.com/faultline-lint/faultline"
     /// Where the rule pages are published; SARIF's help links point here.
     public static let rulesURL = "https://github.com/faultline-lint/faultline/blob/main/rules/"
 }
@@ -56,12 +58,16 @@ public struct Report: Sendable {
 
 /// Every output format is a case here, so a new one does not compile until it has a reporter.
 public enum OutputFormat: String, Sendable, CaseIterable {
-    case text, json
+    case text, json, sarif, github, junit, markdown
 
     public func render(_ report: Report, color: Bool) -> String {
         switch self {
         case .text: return TextReporter(color: color).render(report)
         case .json: return JSONReporter().render(report)
+        case .sarif: return SARIFReporter().render(report)
+        case .github: return GitHubReporter().render(report)
+        case .junit: return JUnitReporter().render(report)
+        case .markdown: return MarkdownReporter().render(report)
         }
     }
 }

@@ -1,0 +1,106 @@
+import FaultlineYAML
+import FaultlineRules
+
+/// GitHub-flavored Markdown for a pull-request comment or
+/// `$GITHUB_STEP_SUMMARY`: the summary as a heading, whether the gate passes,
+/// a table of the active findings, and, folded away, what was suppressed,
+/// baselined or fixed since the baseline.
+public struct MarkdownReporter: Sendable {
+    public init() {}
+
+    public func render(_ report: Report) -> String {
+        var out = "### \(Tool.name) — \(Self.inline(TextReporter(color: false).summary(report)))\n\n"
+        let active = report.activeFindings
+        let failing = active.filter { report.failOn.fails($0.severity) }.count
+        let gate = "`--fail-on \(report.failOn.rawValue)`"
+        if failing > 0 {
+            out += "**Fails** the gate (\(gate)): \(failing) finding\(failing == 1 ? "" : "s") at or above \(report.failOn.rawValue).\n\n"
+        } else {
+            out += "Passes the gate (\(gate)).\n\n"
+        }
+
+        if active.isEmpty {
+            out += report.baselineUsed ? "No new findings.\n" : "No findings.\n"
+        } else {
+            out += "| Severity | Rule | Location | Finding |\n|---|---|---|---|\n"
+            for finding in active {
+                out += "| \(finding.severity.rawValue) | \(Self.ruleLink(finding.rule)) | \(Self.code(finding.location.description)) | \(Self.inline(finding.message)) |\n"
+            }
+        }
+
+        let suppressed = report.findings.filter { $0.suppression != nil }
+        let baselined = report.baselinedCount
+        guard !suppressed.isEmpty || baselined > 0 || !report.fixed.isEmpty else { return out }
+        var parts: [String] = []
+        if !suppressed.isEmpty { parts.append("\(suppressed.count) suppressed") }
+        if baselined > 0 { parts.append("\(baselined) baselined") }
+        if !report.fixed.isEmpty { parts.append("\(report.fixedCount) fixed since the baseline") }
+        out += "\n<details>\n<summary>\(parts.joined(separator: ", "))</summary>\n"
+        if !suppressed.isEmpty {
+            out += "\n#### Suppressed\n\n| Severity | Rule | Location | Finding | Reason |\n|---|---|---|---|---|\n"
+            for finding in suppressed {
+                guard let suppression = finding.suppression else { continue }
+                let how = suppression.kind == .inline ? "inline comment" : "configuration"
+                let reason = "\(how) at \(Self.code(suppression.location.description)): \(Self.inline(suppression.reason))"
+                out += "| \(finding.severity.rawValue) | \(Self.ruleLink(finding.rule)) | \(Self.code(finding.location.description)) | \(Self.inline(finding.message)) | \(reason) |\n"
+            }
+        }
+        if baselined > 0 {
+            out += "\n#### Baselined\n\n\(baselined) finding\(baselined == 1 ? " is" : "s are") already in the baseline and \(baselined == 1 ? "does" : "do") not fail the run.\n"
+        }
+        if !report.fixed.isEmpty {
+            out += "\n#### Fixed since the baseline\n\n"
+            for entry in report.fixed {
+                out += "- \(entry.count == 1 ? "" : "\(entry.count) × ")\(Self.inline(entry.message)) (\(Self.ruleLink(entry.rule)))\n"
+            }
+        }
+        out += "\n</details>\n"
+        return out
+    }
+
+    static func ruleLink(_ rule: String) -> String {
+        "[\(code(rule))](\(Tool.rulesURL)\(rule).md)"
+    }
+
+    /// Text for a table cell or a heading: on one line, with the characters
+    /// that would end a cell, open HTML, a code span or a link escaped.
+    static func inline(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var previousWasBreak = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" || scalar == "\r" {
+                if !previousWasBreak { out += " " }
+                previousWasBreak = true
+                continue
+            }
+            previousWasBreak = false
+            switch scalar {
+            case "\\", "|", "`", "*", "[", "]": out += "\\"; out.unicodeScalars.append(scalar)
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// A code span inside a table cell: one line, `|` escaped (a table cell
+    /// ends at a bare one even in code), fenced with more backticks than the
+    /// text holds in a row.
+    static func code(_ text: String) -> String {
+        var body = ""
+        var run = 0, longest = 0
+        for character in text {
+            if character == "`" { run += 1; longest = max(longest, run) } else { run = 0 }
+            switch character {
+            case "\n", "\r", "\r\n": body += " "
+            case "|": body += "\\|"
+            default: body.append(character)
+            }
+        }
+        let fence = String(repeating: "`", count: longest + 1)
+        let padding = body.hasPrefix("`") || body.hasSuffix("`") ? " " : ""
+        return fence + padding + body + padding + fence
+    }
+}

@@ -8,7 +8,14 @@ public struct JSONReporter: Sendable {
     public init() {}
 
     public func render(_ report: Report) -> String {
-        var json = JSONWriter(capacity: 512 + report.findings.count * 400)
+        let sink = OutputSink()
+        write(report, to: sink)
+        return sink.text
+    }
+
+    /// Streams the report: the writer's buffer is handed to the sink after each finding.
+    public func write(_ report: Report, to sink: OutputSink) {
+        var json = JSONWriter(capacity: 64 * 1024)
         json.beginObject()
         json.field("schema", JSONReporter.schema)
         json.key("tool")
@@ -66,6 +73,7 @@ public struct JSONReporter: Sendable {
             }
             if let state = finding.baselineState { json.field("baseline", state.rawValue) }
             json.endObject()
+            if json.output.count >= 32 * 1024 { json.drain(into: sink) }
         }
         json.endArray()
         if report.baselineUsed {
@@ -82,6 +90,7 @@ public struct JSONReporter: Sendable {
             json.endArray()
         }
         json.endObject()
-        return String(decoding: json.output, as: UTF8.self) + "\n"
+        json.drain(into: sink)
+        sink.write("\n")
     }
 }

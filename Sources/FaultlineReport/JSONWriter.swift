@@ -7,6 +7,10 @@ struct JSONWriter {
 
     init(capacity: Int = 4096) { output.reserveCapacity(capacity) }
 
+    /// Hands what is written so far to a sink; the writer's state (nesting,
+    /// commas) is kept, so writing goes on where it stopped.
+    mutating func drain(into sink: OutputSink) { sink.drain(&output) }
+
     mutating func beginObject() { open(UInt8(ascii: "{")) }
     mutating func endObject() { close(UInt8(ascii: "}")) }
     mutating func beginArray() { open(UInt8(ascii: "[")) }

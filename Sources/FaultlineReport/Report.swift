@@ -60,7 +60,22 @@ public struct Report: Sendable {
 public enum OutputFormat: String, Sendable, CaseIterable {
     case text, json, sarif, github, junit, markdown
 
+    /// The whole report as text.
     public func render(_ report: Report, color: Bool) -> String {
+        let sink = OutputSink()
+        write(report, color: color, to: sink)
+        return sink.text
+    }
+
+    /// Writes the report to a sink; the large formats stream as they go.
+    public func write(_ report: Report, color: Bool, to sink: OutputSink) {
+        switch self {
+        case .json: JSONReporter().write(report, to: sink)
+        default: sink.write(renderWhole(report, color: color))
+        }
+    }
+
+    private func renderWhole(_ report: Report, color: Bool) -> String {
         switch self {
         case .text: return TextReporter(color: color).render(report)
         case .json: return JSONReporter().render(report)

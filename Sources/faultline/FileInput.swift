@@ -1,5 +1,6 @@
 import FaultlineYAML
 import FaultlineModel
+import FaultlineReport
 
 import Glibc
 
@@ -118,14 +119,16 @@ enum FileInput {
     /// Writes to a temporary file beside the target and renames it into place,
     /// so a failed or killed run never leaves a half-written report. Returns a
     /// problem description, or nil on success.
-    static func writeAtomically(_ text: String, to path: String) -> String? {
+    static func writeAtomically(to path: String, _ body: (OutputSink) -> Void) -> String? {
         let temporary = "\(path).tmp-\(getpid())"
-        guard let file = fopen(temporary, "wb") else { return String(cString: strerror(errno)) }
-        var text = text
-        let ok = text.withUTF8 { buffer in fwrite(buffer.baseAddress, 1, buffer.count, file) == buffer.count }
-        let closed = fclose(file) == 0
-        guard ok, closed else {
-            let problem = String(cString: strerror(errno))
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+        let sink = OutputSink(descriptor: descriptor)
+        body(sink)
+        sink.flush()
+        let closed = close(descriptor) == 0
+        guard sink.failure == nil, closed else {
+            let problem = sink.failure ?? String(cString: strerror(errno))
             unlink(temporary)
             return problem
         }

@@ -88,19 +88,24 @@ struct Lint: RunnableCommand {
         }
 
         let useColor = output == nil && format == .text && FileInput.stdoutIsTerminal && !FileInput.noColorRequested
-        let rendered = timing.measure("report") { format.render(report, color: useColor) }
+        let writeReport = { (sink: OutputSink) in
+            timing.measure("report") {
+                format.write(report, color: useColor, to: sink)
+                sink.flush()
+            }
+        }
         if let output {
-            if let problem = FileInput.writeAtomically(rendered, to: output) {
+            if let problem = FileInput.writeAtomically(to: output, writeReport) {
                 printError("faultline: error: cannot write '\(output)': \(problem)")
                 return ExitStatus.invalidInput
             }
         } else {
-            FileInput.writeStandardOutput(rendered)
+            writeReport(OutputSink(descriptor: STDOUT_FILENO))
         }
         if timings { StageTimer.print() }
         if let writeBaseline {
             let recording = Baseline(recording: report.findings)
-            if let problem = FileInput.writeAtomically(recording.rendered(), to: writeBaseline) {
+            if let problem = FileInput.writeAtomically(to: writeBaseline, { $0.write(recording.rendered()); $0.flush() }) {
                 printError("faultline: error: cannot write '\(writeBaseline)': \(problem)")
                 return ExitStatus.invalidInput
             }

@@ -1,0 +1,68 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Where a report goes: a file descriptor, written in large chunks as the
+/// report is produced so a big report is never held whole in memory; or,
+/// without a descriptor, memory (for `render` and tests).
+public final class OutputSink {
+    private var buffer: [UInt8] = []
+    private let descriptor: Int32?
+    /// The first write error, as text; later writes are skipped.
+    public private(set) var failure: String?
+
+    static let chunk = 1 << 20
+
+    public init(descriptor: Int32) {
+        self.descriptor = descriptor
+        buffer.reserveCapacity(OutputSink.chunk + 4096)
+    }
+
+    public init() { descriptor = nil }
+
+    public func write(_ text: String) {
+        var text = text
+        text.withUTF8 { buffer.append(contentsOf: $0) }
+        flushIfFull()
+    }
+
+    public func write(_ bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        flushIfFull()
+    }
+
+    /// Takes bytes out of a growing buffer, leaving it empty with its capacity.
+    func drain(_ bytes: inout [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        bytes.removeAll(keepingCapacity: true)
+        flushIfFull()
+    }
+
+    private func flushIfFull() {
+        if descriptor != nil, buffer.count >= OutputSink.chunk { flush() }
+    }
+
+    /// Writes what is buffered; with no descriptor, does nothing.
+    public func flush() {
+        guard let descriptor, failure == nil else { buffer.removeAll(keepingCapacity: true); return }
+        buffer.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += written
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// What a memory sink collected.
+    public var text: String { String(decoding: buffer, as: UTF8.self) }
+}

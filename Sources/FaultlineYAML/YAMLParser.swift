@@ -16,6 +16,12 @@ public struct YAMLParseResult: Sendable {
 /// explicit stack so nesting depth never becomes Swift call depth.
 public enum YAMLParser {
     public static func parse(_ bytes: [UInt8], file: String, limits: YAMLLimits = .default) -> YAMLParseResult {
+        if bytes.count > limits.maxFileBytes {
+            return YAMLParseResult(document: nil, diagnostics: [
+                Diagnostic("the file is larger than the file size limit of \(YAMLLimits.describeBytes(limits.maxFileBytes)) (raise it with --max-file-size)",
+                           at: SourceLocation(file: file, line: 1, column: 1)),
+            ])
+        }
         var builder = DocumentBuilder(file: file, limits: limits, capacity: bytes.count)
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         defer { parser.deallocate() }
@@ -34,7 +40,7 @@ public enum YAMLParser {
             var event = yaml_event_t()
             while true {
                 guard yaml_parser_parse(parser, &event) != 0 else {
-                    builder.fail(libyamlError(parser.pointee, file: file))
+                    builder.fail(libyamlError(parser.pointee, file: file, input: buffer))
                     return
                 }
                 let keepGoing = builder.consume(event)
@@ -49,15 +55,18 @@ public enum YAMLParser {
         parse(Array(text.utf8), file: file, limits: limits)
     }
 
-    private static func libyamlError(_ parser: yaml_parser_t, file: String) -> Diagnostic {
+    private static func libyamlError(_ parser: yaml_parser_t, file: String, input: UnsafeBufferPointer<UInt8>) -> Diagnostic {
         let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
         let context = parser.context.map { String(cString: $0) }
         let mark = parser.problem_mark
         var location = SourceLocation(file: file, line: mark.line + 1, column: mark.column + 1)
         var message = problem
         if parser.error == YAML_READER_ERROR {
-            // Reader errors carry a byte offset, not a line.
-            message = "\(problem) (at byte \(parser.problem_offset)); the file must be UTF-8 text"
+            // Reader errors carry a byte offset, not a line: count lines up to it.
+            location = position(ofByte: parser.problem_offset, in: input, file: file)
+            let value = parser.problem_value
+            let detail = value >= 0 ? String(format2: value) : ""
+            message = "\(problem)\(detail) at byte \(parser.problem_offset); a topology must be UTF-8 text without control characters"
             return Diagnostic(message, at: location)
         }
         let contextMark = parser.context_mark
@@ -76,6 +85,23 @@ public enum YAMLParser {
             }
         }
         return Diagnostic(message, at: location)
+    }
+
+    /// Line and column (in characters) of a byte offset, counting `\n`, `\r\n` and `\r` as line breaks.
+    static func position(ofByte offset: Int, in input: UnsafeBufferPointer<UInt8>, file: String) -> SourceLocation {
+        var line = 1, column = 1
+        var index = 0
+        let end = min(offset, input.count)
+        while index < end {
+            let byte = input[index]
+            if byte == 0x0A || (byte == 0x0D && (index + 1 >= input.count || input[index + 1] != 0x0A)) {
+                line += 1; column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+            index += 1
+        }
+        return SourceLocation(file: file, line: line, column: column)
     }
 
     private static func isTab(_ parser: yaml_parser_t, at mark: yaml_mark_t) -> Bool {
@@ -142,6 +168,10 @@ struct DocumentBuilder {
             }
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
+            if scalar.length > limits.maxScalarBytes {
+                fail(Diagnostic("this value is \(YAMLLimits.describeBytes(scalar.length)) long, more than the scalar length limit of \(YAMLLimits.describeBytes(limits.maxScalarBytes)) (raise it with --max-scalar-length)", at: location(mark)))
+                return false
+            }
             let start = bytes.count
             if let value = scalar.value, scalar.length > 0 {
                 bytes.append(contentsOf: UnsafeBufferPointer(start: value, count: scalar.length))
@@ -386,5 +416,12 @@ extension UInt64 {
     func addingSaturating(_ other: UInt64) -> UInt64 {
         let (sum, overflow) = addingReportingOverflow(other)
         return overflow ? .max : sum
+    }
+}
+
+private extension String {
+    /// " (0xNN)" for the offending byte or code point libyaml reports.
+    init(format2 value: Int32) {
+        self = " (0x" + String(value, radix: 16, uppercase: true) + ")"
     }
 }

@@ -6,17 +6,19 @@ import Glibc
 
 /// File and terminal access, with errors that point at the file.
 enum FileInput {
-    static func read(_ path: String) -> Result<[UInt8], Diagnostic> {
+    /// The bytes of a file; a file over `maxBytes` is not read beyond the limit
+    /// (the parser then reports the limit), so a huge file cannot exhaust memory.
+    static func read(_ path: String, maxBytes: Int = Int.max) -> Result<[UInt8], Diagnostic> {
         let start = SourceLocation(file: path, line: 1, column: 1)
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
             return .failure(Diagnostic("cannot read the file: \(String(cString: strerror(errno)))", at: start))
         }
         defer { close(descriptor) }
-        return readDescriptor(descriptor, name: path)
+        return readDescriptor(descriptor, name: path, maxBytes: maxBytes)
     }
 
-    static func readDescriptor(_ descriptor: Int32, name path: String) -> Result<[UInt8], Diagnostic> {
+    static func readDescriptor(_ descriptor: Int32, name path: String, maxBytes: Int = Int.max) -> Result<[UInt8], Diagnostic> {
         let start = SourceLocation(file: path, line: 1, column: 1)
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
@@ -26,7 +28,9 @@ enum FileInput {
             return .failure(Diagnostic("is a directory", at: start))
         }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(max(Int(status.st_size), 0) + 1)
+        // One byte past the limit is enough for the parser to report it.
+        let cap = maxBytes == Int.max ? Int.max : maxBytes + 1
+        bytes.reserveCapacity(min(max(Int(status.st_size), 0), cap) + 1)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
@@ -35,7 +39,8 @@ enum FileInput {
                 return .failure(Diagnostic("cannot read the file: \(String(cString: strerror(errno)))", at: start))
             }
             if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
+            bytes.append(contentsOf: chunk[0..<min(count, cap - bytes.count)])
+            if bytes.count >= cap { break }
         }
         return .success(bytes)
     }
@@ -50,12 +55,12 @@ enum FileInput {
     /// The topology sources the arguments name: files, '-' for standard input,
     /// and directories, each standing for its *.yaml and *.yml files (not
     /// hidden ones, not recursively), in name order.
-    static func gather(_ arguments: [String], stdinName: String) -> Result<[SourceFile], LoadFailure> {
+    static func gather(_ arguments: [String], stdinName: String, maxBytes: Int = Int.max) -> Result<[SourceFile], LoadFailure> {
         var sources: [SourceFile] = []
         var problems: [Diagnostic] = []
         for argument in arguments {
             if argument == "-" {
-                switch readDescriptor(STDIN_FILENO, name: stdinName) {
+                switch readDescriptor(STDIN_FILENO, name: stdinName, maxBytes: maxBytes) {
                 case .success(let bytes): sources.append(SourceFile(name: stdinName, bytes: bytes))
                 case .failure(let diagnostic): problems.append(diagnostic)
                 }
@@ -69,7 +74,7 @@ enum FileInput {
                 }
             }
             for path in paths {
-                switch read(path) {
+                switch read(path, maxBytes: maxBytes) {
                 case .success(let bytes): sources.append(SourceFile(name: path, bytes: bytes))
                 case .failure(let diagnostic): problems.append(diagnostic)
                 }

@@ -42,11 +42,17 @@ struct Lint: RunnableCommand {
     @Option(name: .customLong("stdin-filename"), help: "The file name that positions of a topology read from '-' carry.")
     var stdinFilename: String = "<stdin>"
 
+    @Option(name: .customLong("max-file-size"), help: "Largest topology file, in bytes.")
+    var maxFileSize: Int = YAMLLimits.default.maxFileBytes
+
     @Option(name: .customLong("max-nodes"), help: "Most YAML nodes one file may expand to through aliases.")
     var maxNodes: Int = YAMLLimits.default.maxExpandedNodes
 
     @Option(name: .customLong("max-depth"), help: "Deepest nesting of YAML collections allowed.")
     var maxDepth: Int = YAMLLimits.default.maxDepth
+
+    @Option(name: .customLong("max-scalar-length"), help: "Longest single YAML value, in bytes.")
+    var maxScalarLength: Int = YAMLLimits.default.maxScalarBytes
 
     @Flag(help: "Print how long each stage and each rule took, to standard error.")
     var timings = false
@@ -54,8 +60,10 @@ struct Lint: RunnableCommand {
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one topology file, '-' or a directory") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
+        if maxFileSize < 1 { throw ValidationError("--max-file-size must be at least 1") }
         if maxNodes < 1 { throw ValidationError("--max-nodes must be at least 1") }
         if maxDepth < 1 { throw ValidationError("--max-depth must be at least 1") }
+        if maxScalarLength < 1 { throw ValidationError("--max-scalar-length must be at least 1") }
         if baseline != nil, writeBaseline != nil { throw ValidationError("use --baseline or --write-baseline, not both") }
     }
 
@@ -72,14 +80,15 @@ struct Lint: RunnableCommand {
             case .failure(let diagnostic): return reportInvalid([diagnostic])
             }
         }
+        let limits = YAMLLimits(maxFileBytes: maxFileSize, maxExpandedNodes: maxNodes, maxDepth: maxDepth, maxScalarBytes: maxScalarLength)
         let sources: [SourceFile]
-        switch FileInput.gather(files, stdinName: stdinFilename) {
+        switch FileInput.gather(files, stdinName: stdinFilename, maxBytes: maxFileSize) {
         case .success(let gathered): sources = gathered
         case .failure(let failure): return reportInvalid(failure.diagnostics)
         }
 
         let timing = timings ? StageTimer.timing() : .none
-        let linter = Linter(configuration: configuration, limits: YAMLLimits(maxExpandedNodes: maxNodes, maxDepth: maxDepth),
+        let linter = Linter(configuration: configuration, limits: limits,
                             failOn: failOn, baseline: recorded)
         let report: Report
         switch linter.run(sources, timing: timing) {

@@ -11,8 +11,9 @@ public enum Suggestions {
             if distance < bestDistance { bestName = candidate; bestDistance = distance }
         }
         if alwaysSuggest { return bestName }
+        // A one-letter name is one edit from every other: only suggest what keeps most of the word.
         let allowed = Swift.max(1, Swift.min(3, target.count / 3))
-        return bestDistance <= allowed ? bestName : nil
+        return bestDistance <= allowed && bestDistance < target.count ? bestName : nil
     }
 
     /// Optimal string alignment distance: insertions, deletions, substitutions

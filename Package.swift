@@ -35,6 +35,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer target over the whole pipeline (see README, "Fuzzing"); without
+        // -DFUZZING it is a small tool that replays inputs given as files.
+        .executableTarget(
+            name: "faultline-fuzz",
+            dependencies: ["FaultlineYAML", "FaultlineModel", "FaultlineRules", "FaultlineReport"]
+        ),
         .testTarget(name: "FaultlineYAMLTests", dependencies: ["FaultlineYAML"]),
         .testTarget(name: "FaultlineModelTests", dependencies: ["FaultlineModel"]),
         .testTarget(name: "FaultlineGraphTests", dependencies: ["FaultlineModel", "FaultlineGraph"]),

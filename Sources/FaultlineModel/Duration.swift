@@ -148,22 +148,33 @@ public enum DurationSyntax {
         var total = whole.multipliedReportingOverflow(by: scale)
         if total.overflow { return .failure(.tooLong) }
         if parts.count == 2 {
-            var fractionScale = scale
-            for digit in parts[1] {
-                guard let value = digit.wholeNumberValue else { return .failure(.malformed) }
-                if fractionScale % 10 != 0 {
-                    if value != 0 { return .failure(.tooPrecise) }
-                    continue
-                }
-                fractionScale /= 10
-                let added = total.partialValue.addingReportingOverflow(Int64(value) * fractionScale)
-                if added.overflow { return .failure(.tooLong) }
+            // The fraction F/10^d of the unit is exact when F·scale is a multiple of 10^d;
+            // dividing both by their gcd first keeps every product in range.
+            var digits = Array(parts[1])
+            guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return .failure(.malformed) }
+            while digits.last == "0" { digits.removeLast() }
+            if !digits.isEmpty {
+                guard digits.count <= 18, let fraction = Int64(String(digits)) else { return .failure(.tooPrecise) }
+                var power: Int64 = 1
+                for _ in digits { power *= 10 }
+                let divisor = gcd(scale, power)
+                let (unitPart, denominator) = (scale / divisor, power / divisor)
+                guard fraction % denominator == 0 else { return .failure(.tooPrecise) }
+                let (micro, overflow) = (fraction / denominator).multipliedReportingOverflow(by: unitPart)
+                let added = total.partialValue.addingReportingOverflow(micro)
+                if overflow || added.overflow { return .failure(.tooLong) }
                 total = (added.partialValue, false)
             }
         }
         // Nothing in a topology is meaningfully longer than a year; longer is a typo.
         if total.partialValue > 366 * 24 * 3_600_000_000 { return .failure(.tooLong) }
         return .success(Duration(microseconds: total.partialValue))
+    }
+
+    private static func gcd(_ a: Int64, _ b: Int64) -> Int64 {
+        var (x, y) = (a, b)
+        while y != 0 { (x, y) = (y, x % y) }
+        return x
     }
 
     /// Small bare numbers are usually seconds, large ones milliseconds.

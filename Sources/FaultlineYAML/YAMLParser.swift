@@ -40,7 +40,7 @@ public enum YAMLParser {
             var event = yaml_event_t()
             while true {
                 guard yaml_parser_parse(parser, &event) != 0 else {
-                    builder.fail(libyamlError(parser.pointee, file: file, input: buffer))
+                    builder.fail(libyamlError(parser.pointee, file: file, input: buffer, openFlow: builder.innermostOpenFlow))
                     return
                 }
                 let keepGoing = builder.consume(event)
@@ -55,7 +55,8 @@ public enum YAMLParser {
         parse(Array(text.utf8), file: file, limits: limits)
     }
 
-    private static func libyamlError(_ parser: yaml_parser_t, file: String, input: UnsafeBufferPointer<UInt8>) -> Diagnostic {
+    private static func libyamlError(_ parser: yaml_parser_t, file: String, input: UnsafeBufferPointer<UInt8>,
+                                     openFlow: SourceLocation?) -> Diagnostic {
         let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
         let context = parser.context.map { String(cString: $0) }
         let mark = parser.problem_mark
@@ -70,7 +71,11 @@ public enum YAMLParser {
             return Diagnostic(message, at: location)
         }
         let contextMark = parser.context_mark
-        if problem.contains("cannot start any token"), isTab(parser, at: mark) {
+        // A `[` or `{` still open when the text runs out: the bracket is the place to fix.
+        if let openFlow, context?.contains("quoted scalar") != true, restIsBlank(after: mark, in: input) {
+            return Diagnostic("this bracket or brace is never closed (\(problem))", at: openFlow)
+        }
+        if problem.contains("cannot start any token"), isTab(parser, at: mark, input: input) {
             message = "a tab character is used for indentation or separation; YAML allows only spaces there"
         } else if let context {
             let contextLocation = SourceLocation(file: file, line: contextMark.line + 1, column: contextMark.column + 1)
@@ -90,7 +95,8 @@ public enum YAMLParser {
     /// Line and column (in characters) of a byte offset, counting `\n`, `\r\n` and `\r` as line breaks.
     static func position(ofByte offset: Int, in input: UnsafeBufferPointer<UInt8>, file: String) -> SourceLocation {
         var line = 1, column = 1
-        var index = 0
+        // A byte order mark takes no column, as everywhere else.
+        var index = input.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let end = min(offset, input.count)
         while index < end {
             let byte = input[index]
@@ -104,9 +110,47 @@ public enum YAMLParser {
         return SourceLocation(file: file, line: line, column: column)
     }
 
-    private static func isTab(_ parser: yaml_parser_t, at mark: yaml_mark_t) -> Bool {
-        guard let start = parser.input.string.start, mark.index < parser.input.string.end - start else { return false }
-        return start[mark.index] == 0x09
+    /// Whether nothing but white space and comments follows a mark.
+    private static func restIsBlank(after mark: yaml_mark_t, in input: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard var index = byteOffset(line: mark.line + 1, column: mark.column + 1, in: input) else { return true }
+        var inComment = false
+        while index < input.count {
+            let byte = input[index]
+            if byte == 0x0A || byte == 0x0D { inComment = false }
+            else if byte == UInt8(ascii: "#") { inComment = true }
+            else if !inComment, byte != 0x20, byte != 0x09 { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// The byte at a mark, found by line and column (libyaml's index counts characters, not bytes).
+    private static func isTab(_ parser: yaml_parser_t, at mark: yaml_mark_t, input: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let offset = byteOffset(line: mark.line + 1, column: mark.column + 1, in: input) else { return false }
+        return input[offset] == 0x09
+    }
+
+    /// Where a 1-based line and column (in characters) start in the bytes; a
+    /// leading byte order mark takes no column.
+    static func byteOffset(line: Int, column: Int, in input: UnsafeBufferPointer<UInt8>) -> Int? {
+        var index = input.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var currentLine = 1
+        while currentLine < line, index < input.count {
+            let byte = input[index]
+            index += 1
+            if byte == 0x0A { currentLine += 1 }
+            else if byte == 0x0D {
+                if index < input.count, input[index] == 0x0A { index += 1 }
+                currentLine += 1
+            }
+        }
+        var currentColumn = 1
+        while currentColumn < column, index < input.count {
+            index += 1
+            while index < input.count, input[index] & 0xC0 == 0x80 { index += 1 }
+            currentColumn += 1
+        }
+        return index < input.count ? index : nil
     }
 }
 
@@ -114,6 +158,8 @@ public enum YAMLParser {
 struct DocumentBuilder {
     private struct OpenCollection {
         var kind: RawNode.Kind
+        /// Written `[...]` or `{...}`.
+        var isFlow: Bool
         var line: Int32
         var column: Int32
         var anchor: String?
@@ -130,6 +176,8 @@ struct DocumentBuilder {
     private var open: [OpenCollection] = []
     private var anchors: [String: Int32] = [:]
     private var rootID: Int32?
+    /// Where a scalar was merged through an alias (`<<: *text`): the error belongs there, not at the anchor.
+    private var mergedScalarAlias: [Int32: SourceLocation] = [:]
     private var documentCount = 0
     private var diagnostics: [Diagnostic] = []
     private var fatal = false
@@ -188,11 +236,14 @@ struct DocumentBuilder {
                                         start: Int32(bytes.count), count: 0, expandedSize: 1))
                 return attach(id, anchor: nil, at: mark)
             }
+            if nodes[Int(target)].kind == .scalar, aliasFeedsMerge() { mergedScalarAlias[target] = location(mark) }
             return attach(target, anchor: nil, at: mark)
         case YAML_SEQUENCE_START_EVENT:
-            return openCollection(.sequence, anchor: event.data.sequence_start.anchor, at: mark)
+            let start = event.data.sequence_start
+            return openCollection(.sequence, flow: start.style == YAML_FLOW_SEQUENCE_STYLE, anchor: start.anchor, at: mark)
         case YAML_MAPPING_START_EVENT:
-            return openCollection(.mapping, anchor: event.data.mapping_start.anchor, at: mark)
+            let start = event.data.mapping_start
+            return openCollection(.mapping, flow: start.style == YAML_FLOW_MAPPING_STYLE, anchor: start.anchor, at: mark)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             return closeCollection()
         case YAML_STREAM_END_EVENT, YAML_NO_EVENT:
@@ -211,12 +262,28 @@ struct DocumentBuilder {
         return Int32(nodes.count - 1)
     }
 
-    private mutating func openCollection(_ kind: RawNode.Kind, anchor: UnsafeMutablePointer<yaml_char_t>?, at mark: yaml_mark_t) -> Bool {
+    /// Whether the node about to be attached is the value of a `<<` key, or an element of its list.
+    private func aliasFeedsMerge() -> Bool {
+        guard let top = open.last else { return false }
+        let waitingKey = { (collection: OpenCollection, end: Int) -> Bool in
+            collection.kind == .mapping && (end - collection.pendingStart) % 2 == 1 && self.isMergeKey(self.pending[end - 1])
+        }
+        if top.kind == .mapping { return waitingKey(top, pending.count) }
+        guard open.count >= 2 else { return false }
+        return waitingKey(open[open.count - 2], top.pendingStart)
+    }
+
+    /// The innermost `[` or `{` not yet closed.
+    var innermostOpenFlow: SourceLocation? {
+        open.last(where: \.isFlow).map { SourceLocation(file: file, line: Int($0.line), column: Int($0.column)) }
+    }
+
+    private mutating func openCollection(_ kind: RawNode.Kind, flow: Bool, anchor: UnsafeMutablePointer<yaml_char_t>?, at mark: yaml_mark_t) -> Bool {
         if open.count >= limits.maxDepth {
             fail(Diagnostic("nesting deeper than \(limits.maxDepth) levels (the depth limit; raise it with --max-depth)", at: location(mark)))
             return false
         }
-        open.append(OpenCollection(kind: kind, line: line(mark), column: column(mark),
+        open.append(OpenCollection(kind: kind, isFlow: flow, line: line(mark), column: column(mark),
                                    anchor: anchor.map { String(cString: $0) }, pendingStart: pending.count))
         return true
     }
@@ -224,11 +291,14 @@ struct DocumentBuilder {
     private mutating func closeCollection() -> Bool {
         guard let collection = open.popLast() else { return true }
         let start = Int32(children.count)
-        let items = pending[collection.pendingStart...]
-        if collection.kind == .sequence || isPlainMapping(items) {
-            children.append(contentsOf: items)
-        } else {
-            children.append(contentsOf: resolveMapping(Array(items)))
+        do {
+            // The slice must be gone before `pending` shrinks, or shrinking copies all of `pending`.
+            let items = pending[collection.pendingStart...]
+            if collection.kind == .sequence || isPlainMapping(items) {
+                children.append(contentsOf: items)
+            } else {
+                children.append(contentsOf: resolveMapping(Array(items)))
+            }
         }
         pending.removeSubrange(collection.pendingStart...)
         var size: UInt64 = 1
@@ -337,6 +407,8 @@ struct DocumentBuilder {
             index += 2
             if isMergeKey(key) { hasMerge = true; continue }
             guard let text = scalarText(key) else {
+                // Reported here and kept in the mapping, so the mapping is not
+                // mistaken for an empty one; readers skip keys that are not scalars.
                 diagnostics.append(Diagnostic("a mapping key must be a plain value, not \(nodes[Int(key)].kind == .mapping ? "a mapping" : "a list")", at: nodeLocation(key)))
                 continue
             }
@@ -357,7 +429,11 @@ struct DocumentBuilder {
             let key = items[index], value = items[index + 1]
             index += 2
             guard isMergeKey(key) else {
-                if let text = scalarText(key), seen[text] == key { result.append(key); result.append(value) }
+                if let text = scalarText(key) {
+                    if seen[text] == key { result.append(key); result.append(value) }
+                } else {
+                    result.append(key); result.append(value)
+                }
                 continue
             }
             for source in mergeSources(value) {
@@ -376,11 +452,11 @@ struct DocumentBuilder {
     }
 
     private func dropDuplicates(_ items: [Int32], keeping kept: [String: Int32]) -> [Int32] {
-        if kept.count * 2 == items.count { return items }
         var result: [Int32] = []
         var index = 0
         while index + 1 < items.count {
-            if let text = scalarText(items[index]), kept[text] == items[index] {
+            let keep = scalarText(items[index]).map { kept[$0] == items[index] } ?? true
+            if keep {
                 result.append(items[index])
                 result.append(items[index + 1])
             }
@@ -401,12 +477,12 @@ struct DocumentBuilder {
                 if nodes[Int(element)].kind == .mapping {
                     sources.append(element)
                 } else {
-                    diagnostics.append(Diagnostic("a merge key '<<' list may hold only mappings (usually aliases such as *base)", at: nodeLocation(element)))
+                    diagnostics.append(Diagnostic("a merge key '<<' list may hold only mappings (usually aliases such as *base)", at: mergedScalarAlias[element] ?? nodeLocation(element)))
                 }
             }
             return sources
         case .scalar:
-            diagnostics.append(Diagnostic("a merge key '<<' must point at a mapping or a list of mappings, such as *base or [*a, *b]", at: nodeLocation(value)))
+            diagnostics.append(Diagnostic("a merge key '<<' must point at a mapping or a list of mappings, such as *base or [*a, *b]", at: mergedScalarAlias[value] ?? nodeLocation(value)))
             return []
         }
     }

@@ -29,7 +29,10 @@ public enum TopologyLoader {
         }
         let session = LoadSession(fileNames: files.map(\.name))
         let topology = session.load(documents)
-        diagnostics += session.reader.diagnostics
+        // A YAML problem (an undefined alias, a bad key) leaves a stand-in node;
+        // what the loader then says at the same place only repeats it.
+        let yamlPlaces = Set(diagnostics.map(\.location))
+        diagnostics += session.reader.diagnostics.filter { !yamlPlaces.contains($0.location) }
         if !diagnostics.isEmpty || documents.count != files.count {
             return .failure(LoadFailure(diagnostics: deduplicated(diagnostics)))
         }
@@ -392,8 +395,12 @@ private final class LoadSession {
     /// nil on error; `.some(nil)` for `false` (switched off).
     private func readCircuitBreaker(_ node: YAMLNode, what: String) -> CircuitBreaker?? {
         if node.kind == .scalar {
-            guard let enabled = reader.bool(node, what: "\(what) (true, false or a mapping)") else { return nil }
-            return .some(enabled ? CircuitBreaker() : nil)
+            if node.isPlainScalar, let text = node.scalar {
+                if NodeReader.trueWords.contains(text) { return .some(CircuitBreaker()) }
+                if NodeReader.falseWords.contains(text) { return .some(nil) }
+            }
+            reader.error("\(what) must be true, false or a mapping such as { failure_threshold: 5, open_for: 30s }, not \(node.kindDescription)", at: node)
+            return nil
         }
         guard let fields = reader.fields(of: node, what: "a circuit breaker", allowed: Keys.circuitBreaker) else { return nil }
         var breaker = CircuitBreaker()

@@ -29,33 +29,20 @@ public struct GitHubReporter: Sendable {
 
     /// A command's message, after `::`: `%`, CR and LF are percent-encoded
     /// (the runner's own escaping, as in `@actions/core`).
-    public static func escapeData(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "%": out += "%25"
-            case "\r": out += "%0D"
-            case "\n": out += "%0A"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    public static func escapeData(_ text: String) -> String { percentEncode(text, alsoEscaping: []) }
 
     /// A property value (`file=`, `title=`): as a message, and `:` and `,`
     /// too, since they end a value.
-    public static func escapeProperty(_ text: String) -> String {
+    public static func escapeProperty(_ text: String) -> String { percentEncode(text, alsoEscaping: [":", ","]) }
+
+    private static func percentEncode(_ text: String, alsoEscaping extra: Set<Unicode.Scalar>) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "%": out += "%25"
-            case "\r": out += "%0D"
-            case "\n": out += "%0A"
-            case ":": out += "%3A"
-            case ",": out += "%2C"
-            default: out.unicodeScalars.append(scalar)
+            if scalar == "%" || scalar == "\r" || scalar == "\n" || extra.contains(scalar) {
+                out += "%" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16, uppercase: true)
+            } else {
+                out.unicodeScalars.append(scalar)
             }
         }
         return out

@@ -77,6 +77,16 @@ public struct RuleContext: Sendable {
         return finding(message, at: location, service: service.name, operation: analysis.operationName(of: node), path: path)
     }
 
+    /// Every consumer with the service that declares it, in file order.
+    public var consumers: [(service: Service, consumer: Consumer)] {
+        topology.services.flatMap { service in service.consumes.map { (service, $0) } }
+    }
+
+    /// A finding that sits on a consumer's `from:` value, with the channel as its target.
+    public func finding(_ message: String, onConsumer consumer: Consumer, of service: Service, severity: Severity? = nil) -> Finding {
+        finding(message, at: consumer.location, service: service.name, target: topology.channels[consumer.channel].name, severity: severity)
+    }
+
     /// "frontend" or "frontend (PlaceOrder)" for a request-graph node.
     public func nodeLabel(_ node: Int) -> String {
         let name = serviceName(analysis.requests.nodeService[node])

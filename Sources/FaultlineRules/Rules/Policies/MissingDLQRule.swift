@@ -59,16 +59,12 @@ public struct MissingDLQRule: Rule {
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
-        let topology = context.topology
-        var findings: [Finding] = []
-        for service in topology.services {
-            for consumer in service.consumes where consumer.dlq == nil && topology.channels[consumer.channel].dlq == nil {
-                let channel = topology.channels[consumer.channel].name
-                findings.append(context.finding(
-                    "\(service.name) consumes \(channel) with no dead-letter queue; a message that keeps failing is redelivered forever and can block the messages behind it — set 'dlq:' on the consumer or on channel \(channel)",
-                    at: consumer.location, service: service.name, target: channel))
-            }
+        context.consumers.compactMap { service, consumer in
+            guard consumer.dlq == nil && context.topology.channels[consumer.channel].dlq == nil else { return nil }
+            let channel = context.topology.channels[consumer.channel].name
+            return context.finding(
+                "\(service.name) consumes \(channel) with no dead-letter queue; a message that keeps failing is redelivered forever and can block the messages behind it — set 'dlq:' on the consumer or on channel \(channel)",
+                onConsumer: consumer, of: service)
         }
-        return findings
     }
 }

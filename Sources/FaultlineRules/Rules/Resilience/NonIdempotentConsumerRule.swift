@@ -70,16 +70,12 @@ public struct NonIdempotentConsumerRule: Rule {
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
-        let topology = context.topology
-        var findings: [Finding] = []
-        for service in topology.services {
-            for consumer in service.consumes where !consumer.idempotent && topology.channels[consumer.channel].delivery == .atLeastOnce {
-                let channel = topology.channels[consumer.channel].name
-                findings.append(context.finding(
-                    "\(service.name) consumes \(channel), which delivers at least once, but is not marked idempotent; a message redelivered after a crash or a rebalance is processed again — deduplicate on a message id or make the effect idempotent, then set 'idempotent: true'",
-                    at: consumer.location, service: service.name, target: channel))
-            }
+        context.consumers.compactMap { service, consumer in
+            guard !consumer.idempotent && context.topology.channels[consumer.channel].delivery == .atLeastOnce else { return nil }
+            let channel = context.topology.channels[consumer.channel].name
+            return context.finding(
+                "\(service.name) consumes \(channel), which delivers at least once, but is not marked idempotent; a message redelivered after a crash or a rebalance is processed again — deduplicate on a message id or make the effect idempotent, then set 'idempotent: true'",
+                onConsumer: consumer, of: service)
         }
-        return findings
     }
 }

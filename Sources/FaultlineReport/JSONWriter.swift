@@ -60,9 +60,17 @@ struct JSONWriter {
         if needsComma.count > 1 { newline() }
     }
 
+    /// A newline and two spaces per level, taken from one prepared run of spaces.
+    private static let newlineAndSpaces: [UInt8] = [UInt8(ascii: "\n")] + [UInt8](repeating: UInt8(ascii: " "), count: 64)
+
     private mutating func newline() {
-        output.append(UInt8(ascii: "\n"))
-        for _ in 1..<needsComma.count { output.append(contentsOf: indentUnit) }
+        let width = 1 + 2 * (needsComma.count - 1)
+        if width <= JSONWriter.newlineAndSpaces.count {
+            output.append(contentsOf: JSONWriter.newlineAndSpaces[0..<width])
+        } else {
+            output.append(UInt8(ascii: "\n"))
+            for _ in 1..<needsComma.count { output.append(contentsOf: indentUnit) }
+        }
     }
 
     private mutating func string(_ text: String) {

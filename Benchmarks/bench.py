@@ -23,16 +23,30 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
 
 
-def run(argv, stdout=subprocess.DEVNULL):
-    """Wall seconds and peak RSS (KiB) of one run; the exit status may be 0 or 1."""
+GNU_TIME = "/usr/bin/time"
+
+
+def run(argv):
+    """Wall seconds and peak RSS (KiB) of one run; the exit status may be 0 or 1.
+
+    Peak RSS comes from GNU time where it is installed: a child forked from
+    Python counts the interpreter's pages in its peak before it execs, which
+    would swamp small programs such as yamlscan."""
+    report = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"faultline-bench-{os.getpid()}.time")
+    wrapped = [GNU_TIME, "-f", "%M", "-o", report] + argv if os.path.exists(GNU_TIME) else argv
     start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
+    peak = usage.ru_maxrss
+    if wrapped is not argv:
+        with open(report) as f:
+            peak = int(f.read().split()[-1])
+        os.remove(report)
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         sys.exit(f"{' '.join(argv)} exited with {code}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, peak
 
 
 def measure(argv, runs):

@@ -170,6 +170,9 @@ struct DocumentBuilder {
     let file: String
     let limits: YAMLLimits
     private var nodes: [RawNode] = []
+    /// Per node, the size of its subtree with every alias expanded (saturating);
+    /// needed only while building, to enforce the node limit.
+    private var expandedSizes: [UInt32] = []
     private var children: [Int32] = []
     private var bytes: [UInt8] = []
     private var pending: [Int32] = []
@@ -185,9 +188,12 @@ struct DocumentBuilder {
     init(file: String, limits: YAMLLimits, capacity: Int) {
         self.file = file
         self.limits = limits
+        // Generated and hand-written topologies run at about one node per
+        // nine bytes; reserving close to that avoids a doubling at the end.
         bytes.reserveCapacity(capacity)
-        nodes.reserveCapacity(capacity / 12)
-        children.reserveCapacity(capacity / 10)
+        nodes.reserveCapacity(capacity / 8)
+        expandedSizes.reserveCapacity(capacity / 8)
+        children.reserveCapacity(capacity / 8)
     }
 
     mutating func fail(_ diagnostic: Diagnostic) {
@@ -226,14 +232,14 @@ struct DocumentBuilder {
             }
             let plain = scalar.style == YAML_PLAIN_SCALAR_STYLE && scalar.plain_implicit != 0
             let id = append(RawNode(kind: .scalar, isPlain: plain, line: line(mark), column: column(mark),
-                                    start: Int32(start), count: Int32(scalar.length), expandedSize: 1))
+                                    start: Int32(start), count: Int32(scalar.length)))
             return attach(id, anchor: scalar.anchor, at: mark)
         case YAML_ALIAS_EVENT:
             let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
             guard let target = anchors[name] else {
                 diagnostics.append(Diagnostic("alias *\(name) names no anchor defined before it (an anchor must be complete before it is used, so an alias cannot refer to its own enclosing node)", at: location(mark)))
                 let id = append(RawNode(kind: .scalar, isPlain: true, line: line(mark), column: column(mark),
-                                        start: Int32(bytes.count), count: 0, expandedSize: 1))
+                                        start: Int32(bytes.count), count: 0))
                 return attach(id, anchor: nil, at: mark)
             }
             if nodes[Int(target)].kind == .scalar, aliasFeedsMerge() { mergedScalarAlias[target] = location(mark) }
@@ -257,8 +263,9 @@ struct DocumentBuilder {
     private func line(_ mark: yaml_mark_t) -> Int32 { Int32(clamping: mark.line + 1) }
     private func column(_ mark: yaml_mark_t) -> Int32 { Int32(clamping: mark.column + 1) }
 
-    private mutating func append(_ node: RawNode) -> Int32 {
+    private mutating func append(_ node: RawNode, expandedSize: UInt64 = 1) -> Int32 {
         nodes.append(node)
+        expandedSizes.append(UInt32(clamping: expandedSize))
         return Int32(nodes.count - 1)
     }
 
@@ -302,11 +309,11 @@ struct DocumentBuilder {
         }
         pending.removeSubrange(collection.pendingStart...)
         var size: UInt64 = 1
-        for child in children[Int(start)...] { size = size.addingSaturating(nodes[Int(child)].expandedSize) }
+        for child in children[Int(start)...] { size = size.addingSaturating(UInt64(expandedSizes[Int(child)])) }
         let stored = children.count - Int(start)
         let count = collection.kind == .mapping ? stored / 2 : stored
         let id = append(RawNode(kind: collection.kind, isPlain: false, line: collection.line, column: collection.column,
-                                start: start, count: Int32(count), expandedSize: size))
+                                start: start, count: Int32(count)), expandedSize: size)
         let name = collection.anchor
         return attach(id, anchorName: name, line: collection.line, column: collection.column)
     }
@@ -317,7 +324,7 @@ struct DocumentBuilder {
 
     private mutating func attach(_ id: Int32, anchorName: String?, line: Int32, column: Int32) -> Bool {
         if let anchorName { anchors[anchorName] = id }
-        let size = nodes[Int(id)].expandedSize
+        let size = UInt64(expandedSizes[Int(id)])
         if size > UInt64(limits.maxExpandedNodes) {
             fail(Diagnostic("this node expands to more than \(limits.maxExpandedNodes) nodes through aliases (the node limit guards against alias bombs; raise it with --max-nodes)",
                             at: SourceLocation(file: file, line: Int(line), column: Int(column))))

@@ -60,8 +60,9 @@ struct Lint: RunnableCommand {
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one topology file, '-' or a directory") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
-        if maxFileSize < 1 { throw ValidationError("--max-file-size must be at least 1") }
-        if maxNodes < 1 { throw ValidationError("--max-nodes must be at least 1") }
+        // Node records hold offsets and sizes in 32 bits.
+        if maxFileSize < 1 || maxFileSize > Int(Int32.max) { throw ValidationError("--max-file-size must be between 1 and \(Int32.max)") }
+        if maxNodes < 1 || maxNodes > Int(UInt32.max) { throw ValidationError("--max-nodes must be between 1 and \(UInt32.max)") }
         if maxDepth < 1 { throw ValidationError("--max-depth must be at least 1") }
         if maxScalarLength < 1 { throw ValidationError("--max-scalar-length must be at least 1") }
         if baseline != nil, writeBaseline != nil { throw ValidationError("use --baseline or --write-baseline, not both") }

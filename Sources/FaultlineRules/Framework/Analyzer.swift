@@ -12,14 +12,14 @@ public struct Analyzer: Sendable {
 
     /// The enabled rules' findings, in report order.
     public func run(_ analysis: GraphAnalysis, timing: ((String, () -> Void) -> Void)? = nil) -> [Finding] {
-        var findings: [Finding] = []
+        var findings: [[Finding]] = []
         for rule in rules {
             let description = rule.description
             guard configuration.settings(for: description.id).enabled else { continue }
             let context = RuleContext(analysis: analysis, ruleID: description.id,
                                       severity: configuration.severity(for: description),
                                       thresholds: configuration.thresholds(for: description))
-            let check = { findings += rule.init().check(context) }
+            let check = { findings.append(rule.init().check(context)) }
             if let timing { timing(description.id, check) } else { check() }
         }
         return Finding.sortedInReportOrder(findings)

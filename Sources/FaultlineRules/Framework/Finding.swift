@@ -65,25 +65,40 @@ public struct Finding: Sendable, Hashable {
     }
 
     /// Sorts into the report order — file, line, column, rule id, then message —
-    /// without moving the (large) findings around
-    /// for every comparison: ranks are computed once, indices are sorted,
-    /// and the findings are gathered in one pass.
+    /// without moving the (large) findings around for every comparison: ranks
+    /// are computed once, positions are sorted, and the findings are gathered
+    /// into one array of the exact size.
     public static func sortedInReportOrder(_ findings: [Finding]) -> [Finding] {
-        guard findings.count > 1 else { return findings }
-        let files = Set(findings.map(\.location.file)).sorted()
-        let fileRank = Dictionary(uniqueKeysWithValues: files.enumerated().map { ($1, $0) })
-        let rules = Set(findings.map(\.rule)).sorted()
-        let ruleRank = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1, $0) })
-        let keys = findings.map { finding -> (Int, Int, Int, Int) in
-            (fileRank[finding.location.file] ?? 0, finding.location.line, finding.location.column, ruleRank[finding.rule] ?? 0)
+        sortedInReportOrder([findings])
+    }
+
+    /// The same for findings in several arrays (one per rule), so they never
+    /// need concatenating first.
+    public static func sortedInReportOrder(_ groups: [[Finding]]) -> [Finding] {
+        var files = Set<String>(), rules = Set<String>()
+        for group in groups {
+            for finding in group { files.insert(finding.location.file); rules.insert(finding.rule) }
         }
-        let order = findings.indices.sorted { lhs, rhs in
-            let a = keys[lhs], b = keys[rhs]
-            if a != b { return a < b }
-            let messageA = findings[lhs].message, messageB = findings[rhs].message
-            return messageA != messageB ? messageA < messageB : lhs < rhs
+        let fileRank = Dictionary(uniqueKeysWithValues: files.sorted().enumerated().map { ($1, $0) })
+        let ruleRank = Dictionary(uniqueKeysWithValues: rules.sorted().enumerated().map { ($1, $0) })
+        struct Entry { let file, line, column, rule, group, index: Int }
+        var entries: [Entry] = []
+        entries.reserveCapacity(groups.reduce(0) { $0 + $1.count })
+        for (groupIndex, group) in groups.enumerated() {
+            for (index, finding) in group.enumerated() {
+                entries.append(Entry(file: fileRank[finding.location.file] ?? 0, line: finding.location.line,
+                                     column: finding.location.column, rule: ruleRank[finding.rule] ?? 0,
+                                     group: groupIndex, index: index))
+            }
         }
-        return order.map { findings[$0] }
+        entries.sort { a, b in
+            if (a.file, a.line, a.column, a.rule) != (b.file, b.line, b.column, b.rule) {
+                return (a.file, a.line, a.column, a.rule) < (b.file, b.line, b.column, b.rule)
+            }
+            let messageA = groups[a.group][a.index].message, messageB = groups[b.group][b.index].message
+            return messageA != messageB ? messageA < messageB : (a.group, a.index) < (b.group, b.index)
+        }
+        return entries.map { groups[$0.group][$0.index] }
     }
 }
 

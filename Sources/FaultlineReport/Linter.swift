@@ -21,7 +21,8 @@ public struct Linter: Sendable {
 
     /// `timing` wraps each stage by name, for `--timings`.
     public func run(_ sources: [SourceFile], timing: Timing = .none) -> Result<Report, LoadFailure> {
-        let loaded = timing.measure("load") { TopologyLoader.load(sources, limits: limits) }
+        let parsed = timing.measure("parse") { sources.map { YAMLParser.parse($0.bytes, file: $0.name, limits: limits) } }
+        let loaded = timing.measure("load") { TopologyLoader.load(parsed, fileNames: sources.map(\.name)) }
         let topology: Topology
         switch loaded {
         case .success(let value): topology = value

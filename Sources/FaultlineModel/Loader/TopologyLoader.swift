@@ -20,20 +20,20 @@ public enum TopologyLoader {
     public static let formatVersion = 1
 
     public static func load(_ files: [SourceFile], limits: YAMLLimits = .default) -> Result<Topology, LoadFailure> {
-        var documents: [YAMLDocument] = []
-        var diagnostics: [Diagnostic] = []
-        for file in files {
-            let parsed = YAMLParser.parse(file.bytes, file: file.name, limits: limits)
-            diagnostics += parsed.diagnostics
-            if let document = parsed.document { documents.append(document) }
-        }
-        let session = LoadSession(fileNames: files.map(\.name))
+        load(files.map { YAMLParser.parse($0.bytes, file: $0.name, limits: limits) }, fileNames: files.map(\.name))
+    }
+
+    /// The typed topology of files already parsed (one result per file, in order).
+    public static func load(_ parsed: [YAMLParseResult], fileNames: [String]) -> Result<Topology, LoadFailure> {
+        var diagnostics = parsed.flatMap(\.diagnostics)
+        let documents = parsed.compactMap(\.document)
+        let session = LoadSession(fileNames: fileNames)
         let topology = session.load(documents)
         // A YAML problem (an undefined alias, a bad key) leaves a stand-in node;
         // what the loader then says at the same place only repeats it.
         let yamlPlaces = Set(diagnostics.map(\.location))
         diagnostics += session.reader.diagnostics.filter { !yamlPlaces.contains($0.location) }
-        if !diagnostics.isEmpty || documents.count != files.count {
+        if !diagnostics.isEmpty || documents.count != fileNames.count {
             return .failure(LoadFailure(diagnostics: deduplicated(diagnostics)))
         }
         return .success(topology)

@@ -14,6 +14,16 @@ public struct Baseline: Sendable, Equatable {
         public var message: String
         /// How many findings share this identity (two calls from A to B, say).
         public var count: Int
+
+        /// As the baseline file and the JSON report's `fixed` list write it.
+        func write(into json: inout JSONWriter) {
+            json.beginObject()
+            json.field("identity", identity)
+            json.field("rule", rule)
+            json.field("count", count)
+            json.field("message", message)
+            json.endObject()
+        }
     }
 
     public static let schema = 1
@@ -63,14 +73,7 @@ public struct Baseline: Sendable, Equatable {
         json.field("tool", "\(Tool.name) \(Tool.version)")
         json.key("findings")
         json.beginArray()
-        for entry in entries {
-            json.beginObject()
-            json.field("identity", entry.identity)
-            json.field("rule", entry.rule)
-            json.field("count", entry.count)
-            json.field("message", entry.message)
-            json.endObject()
-        }
+        for entry in entries { entry.write(into: &json) }
         json.endArray()
         json.endObject()
         return String(decoding: json.output, as: UTF8.self) + "\n"

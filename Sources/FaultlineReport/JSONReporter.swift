@@ -79,14 +79,7 @@ public struct JSONReporter: Sendable {
         if report.baselineUsed {
             json.key("fixed")
             json.beginArray()
-            for entry in report.fixed {
-                json.beginObject()
-                json.field("rule", entry.rule)
-                json.field("identity", entry.identity)
-                json.field("count", entry.count)
-                json.field("message", entry.message)
-                json.endObject()
-            }
+            for entry in report.fixed { entry.write(into: &json) }
             json.endArray()
         }
         json.endObject()

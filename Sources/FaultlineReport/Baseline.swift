@@ -1,4 +1,4 @@
-public import FaultlineYAML
+import FaultlineYAML
 public import FaultlineModel
 public import FaultlineRules
 

@@ -1,6 +1,6 @@
 public import FaultlineYAML
 public import FaultlineModel
-public import FaultlineGraph
+import FaultlineGraph
 public import FaultlineRules
 
 /// The whole pipeline for one run: bytes → topology → graph → findings →

@@ -1,4 +1,4 @@
-public import FaultlineYAML
+import FaultlineYAML
 
 /// Marks the findings that inline comments and configuration entries suppress,
 /// and reports the suppressions that suppress nothing, so stale ones get cleaned up.

@@ -1,8 +1,8 @@
 public import FaultlineModel
 
 /// Everything the rules read, computed once and shared: the sync graph with
-/// its cycles, the request graph with its condensation, the entries and the
-/// path tables.
+/// its cycles, the request graph with its condensation, the entries, the path
+/// tables, and the channels and datastores with their users.
 public final class GraphAnalysis: Sendable {
     public let topology: Topology
     public let services: ServiceGraph
@@ -12,6 +12,7 @@ public final class GraphAnalysis: Sendable {
     public let paths: PathTables
     public let externalReach: ExternalReach
     public let worstCaseTimes: WorstCaseTimes
+    public let messages: MessageGraph
 
     public init(_ topology: Topology) {
         self.topology = topology
@@ -21,6 +22,7 @@ public final class GraphAnalysis: Sendable {
         paths = PathTables(topology: topology, requests: requests)
         externalReach = ExternalReach(topology: topology, requests: requests)
         worstCaseTimes = WorstCaseTimes(topology: topology, requests: requests)
+        messages = MessageGraph(topology)
     }
 
     /// The nearest external service a node reaches through required calls,

@@ -62,16 +62,10 @@ public struct SharedDatastoreRule: Rule {
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
-        let topology = context.topology
-        var writers = Array(repeating: [String](), count: topology.datastores.count)
-        for service in topology.services {
-            for use in service.datastores where use.access == .readWrite {
-                writers[use.datastore].append(service.name)
-            }
-        }
+        let writers = context.analysis.messages.writers
         var findings: [Finding] = []
-        for (id, datastore) in topology.datastores.enumerated() where writers[id].count >= 2 {
-            let names = writers[id]
+        for (id, datastore) in context.topology.datastores.enumerated() where writers[id].count >= 2 {
+            let names = writers[id].map { context.serviceName($0) }
             findings.append(context.finding(
                 "datastore \(datastore.name) is written by \(names.count) services (\(names.joined(separator: ", "))); its schema, locks and connections are shared by services that deploy and scale separately, so one's migration or load breaks the others — give it one owner and have the others call its API or publish events, or declare 'access: read' where they only read",
                 at: datastore.location, datastore: datastore.name))

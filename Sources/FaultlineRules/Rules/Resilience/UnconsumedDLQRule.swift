@@ -60,13 +60,11 @@ public struct UnconsumedDLQRule: Rule {
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
-        let topology = context.topology
-        var consumed = Array(repeating: false, count: topology.channels.count)
+        let topology = context.topology, messages = context.analysis.messages
         // Who sends failed messages to each channel, in file order: consumers, then channels.
         var senders = Array(repeating: [String](), count: topology.channels.count)
         for service in topology.services {
             for consumer in service.consumes {
-                consumed[consumer.channel] = true
                 if let dlq = consumer.dlq {
                     let sender = "\(service.name) (consuming \(topology.channels[consumer.channel].name))"
                     if !senders[dlq].contains(sender) { senders[dlq].append(sender) }
@@ -77,7 +75,7 @@ public struct UnconsumedDLQRule: Rule {
             if let dlq = channel.dlq { senders[dlq].append("the consumers of channel \(channel.name)") }
         }
         var findings: [Finding] = []
-        for (id, channel) in topology.channels.enumerated() where !senders[id].isEmpty && !consumed[id] {
+        for (id, channel) in topology.channels.enumerated() where messages.isDeadLetterQueue[id] && messages.consumers[id].isEmpty {
             findings.append(context.finding(
                 "channel \(channel.name) is the dead-letter queue for \(Self.list(senders[id])), but no service consumes it; failed messages pile up unseen until retention deletes them — add a consumer that alerts on them and can replay them",
                 at: channel.location, channel: channel.name))

@@ -18,8 +18,11 @@ extension RuleContext {
     /// "payments 3 × 2s + 300ms backoff + fraud 500ms".
     func worstCaseBreakdown(of node: Int) -> String {
         let parts = WorstCaseTimes.breakdown(of: analysis.requests.calls(of: node), in: topology)
-        var pieces = parts.sequential.sorted { (topology.calls[$0].worstCase ?? .zero) * topology.calls[$0].perRequest > (topology.calls[$1].worstCase ?? .zero) * topology.calls[$1].perRequest }
-            .map { worstCaseText(of: $0) }
+        // Largest share first; each call's share computed once, not per comparison.
+        let shares = parts.sequential.map { (call: $0, share: (topology.calls[$0].worstCase ?? .zero) * topology.calls[$0].perRequest) }
+        var pieces = shares.enumerated()
+            .sorted { $0.element.share != $1.element.share ? $0.element.share > $1.element.share : $0.offset < $1.offset }
+            .map { worstCaseText(of: $0.element.call) }
         if let parallel = parts.slowestParallel { pieces.append("the slowest parallel call, \(worstCaseText(of: parallel))") }
         let shown = pieces.prefix(3).joined(separator: " + ")
         return pieces.count > 3 ? shown + " + \(pieces.count - 3) more" : shown

@@ -17,7 +17,7 @@ struct BadInputTests {
     @Test("corpus case", arguments: cases)
     func corpusCase(_ name: String) throws {
         let directory = CLI.packageRoot + "/" + Self.folder
-        let expected = try String(contentsOfFile: directory + "/" + name.replacingOccurrences(of: ".yaml", with: ".expected"), encoding: .utf8)
+        let expected = try CLI.readText(directory + "/" + name.replacingOccurrences(of: ".yaml", with: ".expected"))
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         try #require(expected.count >= 2 && expected[0].hasPrefix("exit "), "\(name): .expected must be 'exit N' then the first line")
         let status = Int32(expected[0].dropFirst(5)) ?? -1
@@ -129,11 +129,11 @@ struct BadInputTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Data("previous report\n".utf8).write(to: URL(fileURLWithPath: directory + "/report.json"))
         try Data("faultline: 1\nservices: {}\n".utf8).write(to: URL(fileURLWithPath: directory + "/bad.yaml"))
-        let before = try Data(contentsOf: URL(fileURLWithPath: directory + "/bad.yaml"))
+        let before = try CLI.readBytes(directory + "/bad.yaml")
         let result = try CLI.run(["lint", "--format", "json", "--output", "report.json", "bad.yaml"], in: directory)
         #expect(result.status == 2)
-        #expect(try String(contentsOfFile: directory + "/report.json", encoding: .utf8) == "previous report\n")
-        #expect(try Data(contentsOf: URL(fileURLWithPath: directory + "/bad.yaml")) == before, "input files are never modified")
+        #expect(try CLI.readText(directory + "/report.json") == "previous report\n")
+        #expect(try CLI.readBytes(directory + "/bad.yaml") == before, "input files are never modified")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["bad.yaml", "report.json"])
     }
 }

@@ -62,9 +62,26 @@ enum CLI {
         try outHandle.close()
         try errHandle.close()
         return CLIResult(status: process.terminationStatus,
-                         stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-                         stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+                         stdout: try readText(out.path),
+                         stderr: try readText(err.path))
     }
+
+    /// A file's bytes, read with the C library: Foundation's `Data(contentsOf:)`
+    /// leaks a buffer per call on Linux, which would drown a LeakSanitizer run.
+    static func readBytes(_ path: String) throws -> [UInt8] {
+        guard let file = fopen(path, "rb") else { throw CocoaError(.fileReadNoSuchFile) }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            if count == 0 { break }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+        return bytes
+    }
+
+    static func readText(_ path: String) throws -> String { String(decoding: try readBytes(path), as: UTF8.self) }
 
     static var recording: Bool { ProcessInfo.processInfo.environment["FAULTLINE_RECORD"] == "1" }
 
@@ -77,7 +94,7 @@ enum CLI {
             try Data(actual.utf8).write(to: url)
             return
         }
-        let expected = try? String(contentsOf: url, encoding: .utf8)
+        let expected = try? readText(url.path)
         #expect(expected != nil, "missing golden file \(relativePath); run FAULTLINE_RECORD=1 swift test", sourceLocation: sourceLocation)
         guard let expected else { return }
         if actual != expected {

@@ -88,7 +88,7 @@ struct CommandLineTests {
             #expect(list.stdout.contains(id))
             let page = try CLI.run(["explain", id])
             #expect(page.status == 0)
-            let onDisk = try String(contentsOfFile: CLI.packageRoot + "/rules/\(id).md", encoding: .utf8)
+            let onDisk = try CLI.readText(CLI.packageRoot + "/rules/\(id).md")
             #expect(page.stdout == onDisk)
         }
         #expect(list.stdout.contains("max_depth: 4"))
@@ -165,7 +165,7 @@ struct CommandLineTests {
         let result = try CLI.run(["lint", "--format", "json", "--output", "report.json", "t.yaml"], in: directory)
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
-        let written = try String(contentsOfFile: directory + "/report.json", encoding: .utf8)
+        let written = try CLI.readText(directory + "/report.json")
         #expect(written.hasPrefix("{\n  \"schema\": 1,"))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains(".tmp-") }
         #expect(leftovers.isEmpty)

@@ -44,7 +44,7 @@ struct ExampleGoldenTests {
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty, "nothing is reported as clean")
         // The file's first line says where the first error must be: `# expect L:C: ...`.
-        let source = try String(contentsOfFile: CLI.packageRoot + "/" + path, encoding: .utf8)
+        let source = try CLI.readText(CLI.packageRoot + "/" + path)
         let header = source.split(separator: "\n").first.map(String.init) ?? ""
         let parts = header.dropFirst("# expect ".count).split(separator: ":", maxSplits: 2)
         try #require(header.hasPrefix("# expect ") && parts.count >= 2, "\(path) must start with '# expect L:C: ...'")

@@ -30,7 +30,7 @@ struct GateTests {
     }
 
     @Test func onlyTheNewFindingFailsTheGateAfterABaseline() throws {
-        let original = try String(contentsOfFile: CLI.packageRoot + "/examples/ride-hailing.yaml", encoding: .utf8)
+        let original = try CLI.readText(CLI.packageRoot + "/examples/ride-hailing.yaml")
         let directory = try scratch(["topology.yaml": original])
         defer { try? FileManager.default.removeItem(atPath: directory) }
 

@@ -485,8 +485,8 @@ enum SARIFSchema {
         try outHandle.close()
         try errHandle.close()
         return CLIResult(status: process.terminationStatus,
-                         stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-                         stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+                         stdout: try CLI.readText(out.path),
+                         stderr: try CLI.readText(err.path))
     }
 }
 

@@ -32,14 +32,20 @@ enum CLI {
 
     static func run(_ arguments: [String], in directory: String = packageRoot, environment extra: [String: String] = [:],
                     stdin: String? = nil) throws -> CLIResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = nil
         for (key, value) in extra { environment[key] = value }
-        process.environment = environment
+        return try execute(binary, arguments, in: directory, environment: environment, stdin: stdin)
+    }
+
+    /// Runs any program to completion and collects its exit status and output.
+    static func execute(_ executable: String, _ arguments: [String], in directory: String? = nil,
+                        environment: [String: String]? = nil, stdin: String? = nil) throws -> CLIResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if let environment { process.environment = environment }
         // Files rather than pipes: large outputs cannot deadlock the child.
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)

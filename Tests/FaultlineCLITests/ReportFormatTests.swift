@@ -463,30 +463,11 @@ enum SARIFSchema {
 
     /// `python3 ARGUMENTS` through `/usr/bin/env`; 127 when there is no python3.
     static func python(_ arguments: [String]) throws -> CLIResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-python-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let out = scratch.appendingPathComponent("stdout"), err = scratch.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
         do {
-            try process.run()
+            return try CLI.execute("/usr/bin/env", ["python3"] + arguments)
         } catch {
             return CLIResult(status: 127, stdout: "", stderr: "cannot start /usr/bin/env python3: \(error)")
         }
-        process.waitUntilExit()
-        try outHandle.close()
-        try errHandle.close()
-        return CLIResult(status: process.terminationStatus,
-                         stdout: try CLI.readText(out.path),
-                         stderr: try CLI.readText(err.path))
     }
 }
 

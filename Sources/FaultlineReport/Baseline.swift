@@ -76,7 +76,7 @@ public struct Baseline: Sendable, Equatable {
         for entry in entries { entry.write(into: &json) }
         json.endArray()
         json.endObject()
-        return String(decoding: json.output, as: UTF8.self) + "\n"
+        return json.text + "\n"
     }
 
     /// Reads a baseline file (JSON is read by the YAML parser, positions included).

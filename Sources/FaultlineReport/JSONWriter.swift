@@ -1,76 +1,162 @@
 /// A minimal JSON writer with a fixed key order: output is the same bytes for
 /// the same input, with no dictionary ordering to depend on.
-struct JSONWriter {
-    private(set) var output: [UInt8] = []
-    private var needsComma: [Bool] = [false]
-    private let indentUnit: [UInt8] = Array("  ".utf8)
+///
+/// Reports write millions of fields, so the state is two integers — the depth
+/// and one "has items" bit per level — rather than an array to check and grow
+/// on every field.
+struct JSONWriter: ~Copyable {
+    private(set) var output: ByteBuffer
+    private var depth = 0
+    /// Bit `d` is set once the collection at depth `d` has an item (depths
+    /// past 63 share the top bit; no report nests nearly that deep).
+    private var hasItems: UInt64 = 0
+    private var pendingValueAfterKey = false
 
-    init(capacity: Int = 4096) { output.reserveCapacity(capacity) }
+    init(capacity: Int = 4096) { output = ByteBuffer(capacity: capacity) }
+
+    /// A writer for a run of items inside an array that another writer
+    /// opened at `depth`, so parts of one array can be written separately
+    /// (and side by side) and joined: the bytes are the same as one writer's.
+    init(capacity: Int, insideArrayAtDepth depth: Int, afterItems: Bool) {
+        output = ByteBuffer(capacity: capacity)
+        self.depth = depth
+        if afterItems { hasItems |= levelBit }
+    }
+
+    /// Appends what a writer made with `insideArrayAtDepth` wrote, and takes
+    /// note that the array now has items.
+    mutating func append(items part: borrowing JSONWriter) {
+        part.output.withBytes { output.append($0) }
+        if !part.output.isEmpty { hasItems |= levelBit }
+    }
 
     /// Hands what is written so far to a sink; the writer's state (nesting,
     /// commas) is kept, so writing goes on where it stopped.
-    mutating func drain(into sink: OutputSink) { sink.drain(&output) }
+    mutating func drain(into sink: OutputSink) {
+        output.withBytes { sink.write($0) }
+        output.removeAll()
+    }
+
+    /// Everything written, as text (for reports rendered whole).
+    var text: String { output.text }
 
     mutating func beginObject() { open(UInt8(ascii: "{")) }
     mutating func endObject() { close(UInt8(ascii: "}")) }
     mutating func beginArray() { open(UInt8(ascii: "[")) }
     mutating func endArray() { close(UInt8(ascii: "]")) }
 
-    mutating func key(_ name: String) {
+    /// A key computed at run time, escaped like any string.
+    mutating func key(computed name: String) {
         separate()
         string(name)
-        output.append(contentsOf: ": ".utf8)
+        output.append(UInt8(ascii: ":"))
+        output.append(UInt8(ascii: " "))
         pendingValueAfterKey = true
     }
 
-    private var pendingValueAfterKey = false
+    /// Keys are literals: plain ASCII that needs no escaping, copied as they are.
+    mutating func key(_ name: StaticString) {
+        separate()
+        output.append(UInt8(ascii: "\""))
+        output.append(name)
+        output.append(UInt8(ascii: "\""))
+        output.append(UInt8(ascii: ":"))
+        output.append(UInt8(ascii: " "))
+        pendingValueAfterKey = true
+    }
 
     mutating func value(_ text: String) { valuePrefix(); string(text) }
-    mutating func value(_ number: Int) { valuePrefix(); output.append(contentsOf: String(number).utf8) }
-    mutating func value(_ flag: Bool) { valuePrefix(); output.append(contentsOf: (flag ? "true" : "false").utf8) }
-    mutating func null() { valuePrefix(); output.append(contentsOf: "null".utf8) }
 
-    mutating func field(_ name: String, _ text: String?) {
+    mutating func value(_ number: Int) {
+        valuePrefix()
+        if number < 0 { output.append(UInt8(ascii: "-")) }
+        var magnitude = number.magnitude
+        var divisor: UInt = 1
+        while magnitude / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            output.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
+        }
+    }
+
+    mutating func value(_ flag: Bool) { valuePrefix(); append(flag ? "true" : "false") }
+    mutating func null() { valuePrefix(); append("null") }
+
+    mutating func field(_ name: StaticString, _ text: String?) {
         key(name)
         if let text { value(text) } else { null() }
     }
 
-    mutating func field(_ name: String, _ number: Int) { key(name); value(number) }
-    mutating func field(_ name: String, _ flag: Bool) { key(name); value(flag) }
+    mutating func field(_ name: StaticString, _ number: Int) { key(name); value(number) }
+    mutating func field(_ name: StaticString, _ flag: Bool) { key(name); value(flag) }
+
+    private mutating func append(_ literal: StaticString) { output.append(literal) }
 
     private mutating func valuePrefix() {
         if pendingValueAfterKey { pendingValueAfterKey = false } else { separate() }
     }
 
+    private var levelBit: UInt64 { 1 << UInt64(min(depth, 63)) }
+
     private mutating func open(_ bracket: UInt8) {
         valuePrefix()
         output.append(bracket)
-        needsComma.append(false)
+        depth += 1
+        hasItems &= ~levelBit
     }
 
     private mutating func close(_ bracket: UInt8) {
-        let hadItems = needsComma.removeLast()
-        if hadItems { newline() }
+        let hadItems = hasItems & levelBit != 0
+        depth -= 1
+        if hadItems { newline(depth: depth + 1) }
         output.append(bracket)
     }
 
     private mutating func separate() {
-        if needsComma[needsComma.count - 1] { output.append(UInt8(ascii: ",")) }
-        needsComma[needsComma.count - 1] = true
-        if needsComma.count > 1 { newline() }
+        if hasItems & levelBit != 0 { output.append(UInt8(ascii: ",")) }
+        hasItems |= levelBit
+        if depth > 0 { newline(depth: depth + 1) }
     }
 
     /// A newline and two spaces per level, taken from one prepared run of spaces.
-    private static let newlineAndSpaces: [UInt8] = [UInt8(ascii: "\n")] + [UInt8](repeating: UInt8(ascii: " "), count: 64)
+    private static let newlineAndSpaces: StaticString = "\n                                                                "
 
-    private mutating func newline() {
-        let width = 1 + 2 * (needsComma.count - 1)
-        if width <= JSONWriter.newlineAndSpaces.count {
-            output.append(contentsOf: JSONWriter.newlineAndSpaces[0..<width])
+    /// `levels` counts the top level as 1, which is not indented.
+    private mutating func newline(depth levels: Int) {
+        let width = 1 + 2 * (levels - 1)
+        let prepared = JSONWriter.newlineAndSpaces
+        if width <= prepared.utf8CodeUnitCount {
+            output.append(UnsafeBufferPointer(start: prepared.utf8Start, count: width))
         } else {
             output.append(UInt8(ascii: "\n"))
-            for _ in 1..<needsComma.count { output.append(contentsOf: indentUnit) }
+            for _ in 1..<levels { append("  ") }
         }
+    }
+
+    /// Whether any byte is a control character, DEL, `"` or `\`. Checked
+    /// eight bytes at a time (the usual bit tricks for "has a byte less than"
+    /// and "has a byte equal to"), as the report's strings add up to tens of
+    /// megabytes.
+    static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            if (word &- ones &* 0x20) & ~word & highs != 0 || hasZeroByte(word ^ (ones &* 0x22))
+                || hasZeroByte(word ^ (ones &* 0x5C)) || hasZeroByte(word ^ (ones &* 0x7F)) {
+                return true
+            }
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = base[index]
+            if byte < 0x20 || byte == 0x7F || byte == 0x22 || byte == 0x5C { return true }
+            index += 1
+        }
+        return false
     }
 
     private mutating func string(_ text: String) {
@@ -78,8 +164,8 @@ struct JSONWriter {
         var text = text
         // Most strings need no escaping: copy them whole.
         let copied = text.withUTF8 { bytes -> Bool in
-            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
-            output.append(contentsOf: bytes)
+            guard !JSONWriter.needsEscaping(bytes) else { return false }
+            output.append(bytes)
             return true
         }
         if copied {
@@ -88,16 +174,16 @@ struct JSONWriter {
         }
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)
-            case UInt8(ascii: "\\"): output.append(contentsOf: "\\\\".utf8)
-            case 0x0A: output.append(contentsOf: "\\n".utf8)
-            case 0x0D: output.append(contentsOf: "\\r".utf8)
-            case 0x09: output.append(contentsOf: "\\t".utf8)
+            case UInt8(ascii: "\""): append("\\\"")
+            case UInt8(ascii: "\\"): append("\\\\")
+            case 0x0A: append("\\n")
+            case 0x0D: append("\\r")
+            case 0x09: append("\\t")
             case 0..<0x20, 0x7F:
-                let hex = Array("0123456789abcdef".utf8)
-                output.append(contentsOf: "\\u00".utf8)
-                output.append(hex[Int(byte >> 4)])
-                output.append(hex[Int(byte & 0xF)])
+                let hex: StaticString = "0123456789abcdef"
+                append("\\u00")
+                output.append(hex.utf8Start[Int(byte >> 4)])
+                output.append(hex.utf8Start[Int(byte & 0xF)])
             default: output.append(byte)
             }
         }

@@ -33,10 +33,8 @@ public final class OutputSink {
         flushIfFull()
     }
 
-    /// Takes bytes out of a growing buffer, leaving it empty with its capacity.
-    func drain(_ bytes: inout [UInt8]) {
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) {
         buffer.append(contentsOf: bytes)
-        bytes.removeAll(keepingCapacity: true)
         flushIfFull()
     }
 

@@ -10,7 +10,7 @@ public struct SARIFReporter: Sendable {
     public static let version = "2.1.0"
     /// The key of `partialFingerprints`: `Finding.identity` survives moves and
     /// reformatting, so viewers can track a finding across commits.
-    public static let fingerprintKey = "faultline/v1"
+    public static let fingerprintKey: StaticString = "faultline/v1"
 
     public init() {}
 
@@ -98,7 +98,7 @@ public struct SARIFReporter: Sendable {
         json.endObject()
         json.endArray()
         json.endObject()
-        return String(decoding: json.output, as: UTF8.self) + "\n"
+        return json.text + "\n"
     }
 
     private func write(_ rule: RuleDescription, to json: inout JSONWriter) {
@@ -130,7 +130,7 @@ public struct SARIFReporter: Sendable {
             json.beginObject()
             json.key("thresholds")
             json.beginObject()
-            for threshold in rule.thresholds { json.field(threshold.key, threshold.defaultValue) }
+            for threshold in rule.thresholds { json.key(computed: threshold.key); json.value(threshold.defaultValue) }
             json.endObject()
             json.endObject()
         }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// One parsed YAML document, stored compactly: every node is a small struct in
 /// one array, collection children are ranges of a side array, and scalar text
 /// is a range of one byte buffer. An alias is the id of the node it names, so
@@ -83,8 +89,56 @@ public struct YAMLNode: Sendable {
 
     /// A plain `~`, `null`, `Null`, `NULL` or empty scalar.
     public var isNull: Bool {
-        guard isPlainScalar, let text = scalar else { return false }
-        return text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
+        let node = raw
+        guard node.kind == .scalar, node.isPlain else { return false }
+        switch node.count {
+        case 0: return true
+        case 1: return scalarEquals("~")
+        case 4: return scalarEquals("null") || scalarEquals("Null") || scalarEquals("NULL")
+        default: return false
+        }
+    }
+
+    /// Whether the node is a scalar whose text is exactly `text`, compared on
+    /// the bytes: cheaper than making a `String` to compare.
+    public func scalarEquals(_ text: StaticString) -> Bool {
+        let node = raw
+        guard node.kind == .scalar, Int(node.count) == text.utf8CodeUnitCount else { return false }
+        return withScalarBytes { bytes in
+            guard let base = bytes.baseAddress else { return true }
+            return memcmp(base, text.utf8Start, bytes.count) == 0
+        } ?? false
+    }
+
+    /// Whether the node is a scalar whose text is exactly `text`.
+    public func scalarEquals(_ text: String) -> Bool {
+        let node = raw
+        guard node.kind == .scalar, Int(node.count) == text.utf8.count else { return false }
+        var text = text
+        return text.withUTF8 { expected in
+            withScalarBytes { bytes in
+                guard let base = bytes.baseAddress, let other = expected.baseAddress else { return bytes.isEmpty }
+                return memcmp(base, other, bytes.count) == 0
+            } ?? false
+        }
+    }
+
+    /// The scalar's bytes (UTF-8), or nil for a collection.
+    public func withScalarBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
+        let node = raw
+        guard node.kind == .scalar else { return nil }
+        let start = Int(node.start), count = Int(node.count)
+        return document.bytes.withUnsafeBufferPointer { buffer in
+            body(UnsafeBufferPointer(rebasing: buffer[start..<start + count]))
+        }
+    }
+
+    /// The key and value of a mapping's pair at `index` (after merge keys are
+    /// applied), without building the whole list of `entries`.
+    public func entry(at index: Int) -> (key: YAMLNode, value: YAMLNode) {
+        let start = Int(raw.start)
+        return (YAMLNode(document: document, id: document.children[start + 2 * index]),
+                YAMLNode(document: document, id: document.children[start + 2 * index + 1]))
     }
 
     /// The elements of a sequence; empty for other kinds.

@@ -1,4 +1,3 @@
-internal import CYAML
 #if canImport(Glibc)
 import Glibc
 #else
@@ -23,29 +22,29 @@ public enum YAMLParser {
             ])
         }
         var builder = DocumentBuilder(file: file, limits: limits, capacity: bytes.count)
-        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
-        defer { parser.deallocate() }
-        guard yaml_parser_initialize(parser) != 0 else {
-            return YAMLParseResult(document: nil, diagnostics: [
-                Diagnostic("could not start the YAML parser (out of memory)", at: SourceLocation(file: file, line: 1, column: 1)),
-            ])
-        }
-        defer { yaml_parser_delete(parser) }
-
         bytes.withUnsafeBufferPointer { buffer in
-            // libyaml reads a zero-length input as an empty stream; any base address will do.
-            let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)
-            guard let base else { return }
-            yaml_parser_set_input_string(parser, base, buffer.count)
-            var event = yaml_event_t()
-            while true {
-                guard yaml_parser_parse(parser, &event) != 0 else {
-                    builder.fail(libyamlError(parser.pointee, file: file, input: buffer, openFlow: builder.innermostOpenFlow))
+            let pipe = EventPipe(input: buffer, maxScalarBytes: limits.maxScalarBytes)
+            guard pipe.start() else {
+                builder.fail(Diagnostic("could not start the YAML parser (no thread available)", at: SourceLocation(file: file, line: 1, column: 1)))
+                return
+            }
+            defer { pipe.finish() }
+            while let chunk = pipe.next() {
+                defer { pipe.recycle(chunk) }
+                let keepGoing = chunk.bytes.withUnsafeBufferPointer { text in
+                    for event in chunk.events where !builder.consume(event, text: text) { return false }
+                    return true
+                }
+                if !keepGoing { return }
+                if chunk.couldNotStart {
+                    builder.fail(Diagnostic("could not start the YAML parser (out of memory)", at: SourceLocation(file: file, line: 1, column: 1)))
                     return
                 }
-                let keepGoing = builder.consume(event)
-                yaml_event_delete(&event)
-                if !keepGoing { return }
+                if let failure = chunk.failure {
+                    builder.fail(libyamlError(failure, file: file, input: buffer, openFlow: builder.innermostOpenFlow))
+                    return
+                }
+                if chunk.isLast { return }
             }
         }
         return builder.result()
@@ -55,30 +54,29 @@ public enum YAMLParser {
         parse(Array(text.utf8), file: file, limits: limits)
     }
 
-    private static func libyamlError(_ parser: yaml_parser_t, file: String, input: UnsafeBufferPointer<UInt8>,
+    private static func libyamlError(_ failure: LibyamlFailure, file: String, input: UnsafeBufferPointer<UInt8>,
                                      openFlow: SourceLocation?) -> Diagnostic {
-        let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
-        let context = parser.context.map { String(cString: $0) }
-        let mark = parser.problem_mark
-        var location = SourceLocation(file: file, line: mark.line + 1, column: mark.column + 1)
+        let problem = failure.problem
+        let context = failure.context
+        var location = SourceLocation(file: file, line: failure.problemLine + 1, column: failure.problemColumn + 1)
         var message = problem
-        if parser.error == YAML_READER_ERROR {
+        if failure.isReaderError {
             // Reader errors carry a byte offset, not a line: count lines up to it.
-            location = position(ofByte: parser.problem_offset, in: input, file: file)
-            let value = parser.problem_value
+            location = position(ofByte: failure.problemOffset, in: input, file: file)
+            let value = failure.problemValue
             let detail = value >= 0 ? String(format2: value) : ""
-            message = "\(problem)\(detail) at byte \(parser.problem_offset); a topology must be UTF-8 text without control characters"
+            message = "\(problem)\(detail) at byte \(failure.problemOffset); a topology must be UTF-8 text without control characters"
             return Diagnostic(message, at: location)
         }
-        let contextMark = parser.context_mark
         // A `[` or `{` still open when the text runs out: the bracket is the place to fix.
-        if let openFlow, context?.contains("quoted scalar") != true, restIsBlank(after: mark, in: input) {
+        if let openFlow, context?.contains("quoted scalar") != true,
+           restIsBlank(afterLine: failure.problemLine, column: failure.problemColumn, in: input) {
             return Diagnostic("this bracket or brace is never closed (\(problem))", at: openFlow)
         }
-        if problem.contains("cannot start any token"), isTab(parser, at: mark, input: input) {
+        if problem.contains("cannot start any token"), isTab(atLine: failure.problemLine, column: failure.problemColumn, input: input) {
             message = "a tab character is used for indentation or separation; YAML allows only spaces there"
         } else if let context {
-            let contextLocation = SourceLocation(file: file, line: contextMark.line + 1, column: contextMark.column + 1)
+            let contextLocation = SourceLocation(file: file, line: failure.contextLine + 1, column: failure.contextColumn + 1)
             if problem.contains("end of stream"), context.contains("quoted scalar") {
                 location = contextLocation
                 message = "this quoted string is never closed"
@@ -111,8 +109,8 @@ public enum YAMLParser {
     }
 
     /// Whether nothing but white space and comments follows a mark.
-    private static func restIsBlank(after mark: yaml_mark_t, in input: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard var index = byteOffset(line: mark.line + 1, column: mark.column + 1, in: input) else { return true }
+    private static func restIsBlank(afterLine line: Int, column: Int, in input: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard var index = byteOffset(line: line + 1, column: column + 1, in: input) else { return true }
         var inComment = false
         while index < input.count {
             let byte = input[index]
@@ -125,8 +123,8 @@ public enum YAMLParser {
     }
 
     /// The byte at a mark, found by line and column (libyaml's index counts characters, not bytes).
-    private static func isTab(_ parser: yaml_parser_t, at mark: yaml_mark_t, input: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let offset = byteOffset(line: mark.line + 1, column: mark.column + 1, in: input) else { return false }
+    private static func isTab(atLine line: Int, column: Int, input: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let offset = byteOffset(line: line + 1, column: column + 1, in: input) else { return false }
         return input[offset] == 0x09
     }
 
@@ -206,62 +204,61 @@ struct DocumentBuilder {
         return YAMLParseResult(document: document, diagnostics: diagnostics.sorted())
     }
 
-    private func location(_ mark: yaml_mark_t) -> SourceLocation {
-        SourceLocation(file: file, line: mark.line + 1, column: mark.column + 1)
+    private func location(_ event: ParseEvent) -> SourceLocation {
+        SourceLocation(file: file, line: Int(event.line), column: Int(event.column))
     }
 
-    /// Returns false once parsing must stop.
-    mutating func consume(_ event: yaml_event_t) -> Bool {
-        let mark = event.start_mark
-        switch event.type {
-        case YAML_DOCUMENT_START_EVENT:
+    /// Returns false once parsing must stop. `text` holds the event's scalar
+    /// value, alias name and anchor.
+    mutating func consume(_ event: ParseEvent, text: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch event.kind {
+        case .documentStart:
             documentCount += 1
             if documentCount > 1 {
-                fail(Diagnostic("a topology file holds one YAML document; a second one starts here (split it into two files)", at: location(mark)))
+                fail(Diagnostic("a topology file holds one YAML document; a second one starts here (split it into two files)", at: location(event)))
                 return false
             }
-        case YAML_SCALAR_EVENT:
-            let scalar = event.data.scalar
-            if scalar.length > limits.maxScalarBytes {
-                fail(Diagnostic("this value is \(YAMLLimits.describeBytes(scalar.length)) long, more than the scalar length limit of \(YAMLLimits.describeBytes(limits.maxScalarBytes)) (raise it with --max-scalar-length)", at: location(mark)))
+        case .scalar:
+            if event.textLength > limits.maxScalarBytes {
+                fail(Diagnostic("this value is \(YAMLLimits.describeBytes(event.textLength)) long, more than the scalar length limit of \(YAMLLimits.describeBytes(limits.maxScalarBytes)) (raise it with --max-scalar-length)", at: location(event)))
                 return false
             }
             let start = bytes.count
-            if let value = scalar.value, scalar.length > 0 {
-                bytes.append(contentsOf: UnsafeBufferPointer(start: value, count: scalar.length))
+            if event.textLength > 0 {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[Int(event.textStart)..<Int(event.textStart) + event.textLength]))
             }
-            let plain = scalar.style == YAML_PLAIN_SCALAR_STYLE && scalar.plain_implicit != 0
-            let id = append(RawNode(kind: .scalar, isPlain: plain, line: line(mark), column: column(mark),
-                                    start: Int32(start), count: Int32(scalar.length)))
-            return attach(id, anchor: scalar.anchor, at: mark)
-        case YAML_ALIAS_EVENT:
-            let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
+            let id = append(RawNode(kind: .scalar, isPlain: event.flag, line: event.line, column: event.column,
+                                    start: Int32(start), count: Int32(event.textLength)))
+            return attach(id, anchorName: anchorName(of: event, in: text), line: event.line, column: event.column)
+        case .alias:
+            let name = String(decoding: UnsafeBufferPointer(rebasing: text[Int(event.textStart)..<Int(event.textStart) + event.textLength]), as: UTF8.self)
             guard let target = anchors[name] else {
-                diagnostics.append(Diagnostic("alias *\(name) names no anchor defined before it (an anchor must be complete before it is used, so an alias cannot refer to its own enclosing node)", at: location(mark)))
-                let id = append(RawNode(kind: .scalar, isPlain: true, line: line(mark), column: column(mark),
+                diagnostics.append(Diagnostic("alias *\(name) names no anchor defined before it (an anchor must be complete before it is used, so an alias cannot refer to its own enclosing node)", at: location(event)))
+                let id = append(RawNode(kind: .scalar, isPlain: true, line: event.line, column: event.column,
                                         start: Int32(bytes.count), count: 0))
-                return attach(id, anchor: nil, at: mark)
+                return attach(id, anchorName: nil, line: event.line, column: event.column)
             }
-            if nodes[Int(target)].kind == .scalar, aliasFeedsMerge() { mergedScalarAlias[target] = location(mark) }
-            return attach(target, anchor: nil, at: mark)
-        case YAML_SEQUENCE_START_EVENT:
-            let start = event.data.sequence_start
-            return openCollection(.sequence, flow: start.style == YAML_FLOW_SEQUENCE_STYLE, anchor: start.anchor, at: mark)
-        case YAML_MAPPING_START_EVENT:
-            let start = event.data.mapping_start
-            return openCollection(.mapping, flow: start.style == YAML_FLOW_MAPPING_STYLE, anchor: start.anchor, at: mark)
-        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            if nodes[Int(target)].kind == .scalar, aliasFeedsMerge() { mergedScalarAlias[target] = location(event) }
+            return attach(target, anchorName: nil, line: event.line, column: event.column)
+        case .sequenceStart:
+            return openCollection(.sequence, flow: event.flag, anchor: anchorName(of: event, in: text), at: event)
+        case .mappingStart:
+            return openCollection(.mapping, flow: event.flag, anchor: anchorName(of: event, in: text), at: event)
+        case .sequenceEnd, .mappingEnd:
             return closeCollection()
-        case YAML_STREAM_END_EVENT, YAML_NO_EVENT:
+        case .streamEnd:
             return false
-        default:
+        case .other:
             break
         }
         return true
     }
 
-    private func line(_ mark: yaml_mark_t) -> Int32 { Int32(clamping: mark.line + 1) }
-    private func column(_ mark: yaml_mark_t) -> Int32 { Int32(clamping: mark.column + 1) }
+    private func anchorName(of event: ParseEvent, in text: UnsafeBufferPointer<UInt8>) -> String? {
+        guard event.anchorStart >= 0 else { return nil }
+        let start = Int(event.anchorStart)
+        return String(decoding: UnsafeBufferPointer(rebasing: text[start..<start + Int(event.anchorLength)]), as: UTF8.self)
+    }
 
     private mutating func append(_ node: RawNode, expandedSize: UInt64 = 1) -> Int32 {
         nodes.append(node)
@@ -285,13 +282,13 @@ struct DocumentBuilder {
         open.last(where: \.isFlow).map { SourceLocation(file: file, line: Int($0.line), column: Int($0.column)) }
     }
 
-    private mutating func openCollection(_ kind: RawNode.Kind, flow: Bool, anchor: UnsafeMutablePointer<yaml_char_t>?, at mark: yaml_mark_t) -> Bool {
+    private mutating func openCollection(_ kind: RawNode.Kind, flow: Bool, anchor: String?, at event: ParseEvent) -> Bool {
         if open.count >= limits.maxDepth {
-            fail(Diagnostic("nesting deeper than \(limits.maxDepth) levels (the depth limit; raise it with --max-depth)", at: location(mark)))
+            fail(Diagnostic("nesting deeper than \(limits.maxDepth) levels (the depth limit; raise it with --max-depth)", at: location(event)))
             return false
         }
-        open.append(OpenCollection(kind: kind, isFlow: flow, line: line(mark), column: column(mark),
-                                   anchor: anchor.map { String(cString: $0) }, pendingStart: pending.count))
+        open.append(OpenCollection(kind: kind, isFlow: flow, line: event.line, column: event.column,
+                                   anchor: anchor, pendingStart: pending.count))
         return true
     }
 
@@ -316,10 +313,6 @@ struct DocumentBuilder {
                                 start: start, count: Int32(count)), expandedSize: size)
         let name = collection.anchor
         return attach(id, anchorName: name, line: collection.line, column: collection.column)
-    }
-
-    private mutating func attach(_ id: Int32, anchor: UnsafeMutablePointer<yaml_char_t>?, at mark: yaml_mark_t) -> Bool {
-        attach(id, anchorName: anchor.map { String(cString: $0) }, line: line(mark), column: column(mark))
     }
 
     private mutating func attach(_ id: Int32, anchorName: String?, line: Int32, column: Int32) -> Bool {

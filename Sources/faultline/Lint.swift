@@ -92,7 +92,7 @@ struct Lint: RunnableCommand {
         let linter = Linter(configuration: configuration, limits: limits,
                             failOn: failOn, baseline: recorded)
         let report: Report
-        switch linter.run(sources, timing: timing) {
+        switch linter.run(consume sources, timing: timing) {
         case .success(let value): report = value
         case .failure(let failure): return reportInvalid(failure.diagnostics)
         }
@@ -161,7 +161,7 @@ extension LoadFailure {
 
 /// Collects stage durations for `--timings` and prints them in order.
 enum StageTimer {
-    nonisolated(unsafe) private static var stages: [(String, UInt64)] = []
+    nonisolated(unsafe) private static var stages: [(String, UInt64, Int)] = []
 
     static func now() -> UInt64 {
         var time = timespec()
@@ -170,16 +170,38 @@ enum StageTimer {
     }
 
     static func timing() -> Timing {
-        Timing(clock: { now() }, record: { stage, nanoseconds in stages.append((stage, nanoseconds)) })
+        Timing(clock: { now() }, record: { stage, nanoseconds in stages.append((stage, nanoseconds, residentKiB())) })
+    }
+
+    /// The process's resident memory now, in KiB (Linux; 0 elsewhere): what
+    /// a stage leaves behind, which the peak alone would hide.
+    private static func residentKiB() -> Int {
+        guard let file = fopen("/proc/self/statm", "r") else { return 0 }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 128)
+        guard fgets(&line, Int32(line.count), file) != nil else { return 0 }
+        let fields = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
+    }
+
+    /// The process's peak resident memory so far, in KiB.
+    private static func peakKiB() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss
     }
 
     static func print() {
-        let total = stages.reduce(0) { $0 + $1.1 }
-        var out = "faultline timings (ms):\n"
-        for (stage, nanoseconds) in stages {
-            out += "  " + String(format3(Double(nanoseconds) / 1_000_000)) + "  \(stage)\n"
+        // A rule's time is part of the rules stage, not a stage of its own.
+        let total = stages.filter { !$0.0.hasPrefix("rule ") }.reduce(0) { $0 + $1.1 }
+        let peak = peakKiB()
+        var out = "faultline timings (ms; resident memory at the end of the stage, MiB):\n"
+        for (stage, nanoseconds, peak) in stages {
+            let indent = stage.hasPrefix("rule ") ? "    " : ""
+            out += "  " + String(format3(Double(nanoseconds) / 1_000_000)) + "  \(String(repeating: " ", count: max(0, 5 - String(peak / 1024).count)))\(peak / 1024)  \(indent)\(stage)\n"
         }
-        out += "  " + format3(Double(total) / 1_000_000) + "  total of the stages\n"
+        out += "  " + format3(Double(total) / 1_000_000) + "  \(String(repeating: " ", count: max(0, 5 - String(peak / 1024).count)))\(peak / 1024)  total of the stages; peak memory\n"
         printError(out)
     }
 

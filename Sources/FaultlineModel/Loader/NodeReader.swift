@@ -26,14 +26,17 @@ public final class NodeReader {
         }
         var result: [(key: String, keyNode: YAMLNode, value: YAMLNode)] = []
         result.reserveCapacity(node.count)
-        for (keyNode, value) in node.entries {
-            guard let key = keyNode.scalar else { continue }
-            if key.hasPrefix("x-") { continue }
-            guard allowed.contains(key) else {
-                error(unknownKeyMessage(key, what: what, allowed: allowed, alwaysSuggest: alwaysSuggest), at: keyNode)
+        for index in 0..<node.count {
+            let (keyNode, value) = node.entry(at: index)
+            // Keys are matched on their bytes and the allowed spelling is
+            // reused: no new String for each key of each mapping.
+            if let known = allowed.first(where: { keyNode.scalarEquals($0) }) {
+                result.append((known, keyNode, value))
                 continue
             }
-            result.append((key, keyNode, value))
+            guard let key = keyNode.scalar else { continue }
+            if key.hasPrefix("x-") { continue }
+            error(unknownKeyMessage(key, what: what, allowed: allowed, alwaysSuggest: alwaysSuggest), at: keyNode)
         }
         return result
     }
@@ -57,6 +60,10 @@ public final class NodeReader {
     public static let falseWords: Set<String> = ["false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"]
 
     public func bool(_ node: YAMLNode, what: String) -> Bool? {
+        if node.isPlainScalar {
+            if node.scalarEquals("true") { return true }
+            if node.scalarEquals("false") { return false }
+        }
         if node.isPlainScalar, let text = node.scalar {
             if Self.trueWords.contains(text) { return true }
             if Self.falseWords.contains(text) { return false }
@@ -72,6 +79,18 @@ public final class NodeReader {
 
     /// A whole number in `range`. YAML's `1_000` spelling is accepted.
     public func integer(_ node: YAMLNode, what: String, in range: ClosedRange<Int>) -> Int? {
+        // The usual spelling, a few plain digits, read straight from the bytes.
+        if node.isPlainScalar, let value = node.withScalarBytes({ bytes -> Int? in
+            guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
+            var value = 0
+            for byte in bytes {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }) ?? nil, range.contains(value) {
+            return value
+        }
         guard node.isPlainScalar, let text = node.scalar, !text.isEmpty else {
             error("\(what) must be a whole number, not \(node.kindDescription)", at: node)
             return nil
@@ -157,7 +176,7 @@ public final class NodeReader {
 
     /// `none` (plain), as used by `retry: none` and `timeout: none`.
     public static func isNone(_ node: YAMLNode) -> Bool {
-        node.isPlainScalar && node.scalar == "none"
+        node.isPlainScalar && node.scalarEquals("none")
     }
 }
 

@@ -33,15 +33,26 @@ public struct Duration: Hashable, Comparable, Sendable, CustomStringConvertible 
         return Duration.decimal(us, unit: 1_000) + "ms"
     }
 
+    /// `whole.fraction` with the fraction's trailing zeros dropped, written
+    /// digit by digit: messages print durations hundreds of thousands of times.
     private static func decimal(_ value: Int64, unit: Int64) -> String {
         let whole = value / unit
         var fraction = value % unit
-        guard fraction != 0 else { return "\(whole)" }
-        var digits = String(fraction)
-        let width = String(unit).count - 1
-        digits = String(repeating: "0", count: width - digits.count) + digits
-        while digits.hasSuffix("0") { digits.removeLast(); fraction /= 10 }
-        return "\(whole).\(digits)"
+        guard fraction != 0 else { return String(whole) }
+        var width = 0
+        var scale = unit
+        while scale > 1 { scale /= 10; width += 1 }
+        while fraction % 10 == 0 { fraction /= 10; width -= 1 }
+        var text = String(whole)
+        text.reserveCapacity(text.utf8.count + 1 + width + 2)
+        text.append(".")
+        var digitValue: Int64 = 1
+        for _ in 1..<max(width, 1) { digitValue *= 10 }
+        for _ in 0..<width {
+            text.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(fraction / digitValue % 10)))
+            digitValue /= 10
+        }
+        return text
     }
 }
 

@@ -85,7 +85,8 @@ public struct JSONReporter: Sendable {
         json.beginObject()
         json.field("rule", finding.rule)
         json.field("severity", finding.severity.rawValue)
-        json.field("message", finding.message)
+        json.key("message")
+        finding.withMessageBytes { json.value(utf8: $0) }
         if let service = finding.service { json.field("service", service) }
         if let channel = finding.channel { json.field("channel", channel) }
         if let datastore = finding.datastore { json.field("datastore", datastore) }

@@ -67,6 +67,9 @@ struct JSONWriter: ~Copyable {
 
     mutating func value(_ text: String) { valuePrefix(); string(text) }
 
+    /// A string given as its UTF-8 bytes.
+    mutating func value(utf8 bytes: UnsafeBufferPointer<UInt8>) { valuePrefix(); string(utf8: bytes) }
+
     mutating func value(_ number: Int) {
         valuePrefix()
         if number < 0 { output.append(UInt8(ascii: "-")) }
@@ -160,19 +163,19 @@ struct JSONWriter: ~Copyable {
     }
 
     private mutating func string(_ text: String) {
-        output.append(UInt8(ascii: "\""))
         var text = text
+        text.withUTF8 { string(utf8: $0) }
+    }
+
+    private mutating func string(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        output.append(UInt8(ascii: "\""))
         // Most strings need no escaping: copy them whole.
-        let copied = text.withUTF8 { bytes -> Bool in
-            guard !JSONWriter.needsEscaping(bytes) else { return false }
+        if !JSONWriter.needsEscaping(bytes) {
             output.append(bytes)
-            return true
-        }
-        if copied {
             output.append(UInt8(ascii: "\""))
             return
         }
-        for byte in text.utf8 {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "\""): append("\\\"")
             case UInt8(ascii: "\\"): append("\\\\")

@@ -36,6 +36,7 @@ public struct Report: Sendable {
         callCount = topology.calls.count
         channelCount = topology.channels.count
         self.findings = findings
+        counts = Report.count(findings)
         self.rules = rules
         self.failOn = failOn
         self.baselineUsed = baselineUsed
@@ -46,10 +47,37 @@ public struct Report: Sendable {
     public var activeFindings: [Finding] { findings.filter(\.isActive) }
 
     /// Active findings of one severity.
-    public func count(_ severity: Severity) -> Int { findings.lazy.filter { $0.isActive && $0.severity == severity }.count }
+    public func count(_ severity: Severity) -> Int {
+        switch severity {
+        case .error: return counts.error
+        case .warning: return counts.warning
+        case .note: return counts.note
+        }
+    }
 
-    public var suppressedCount: Int { findings.lazy.filter { $0.suppression != nil }.count }
-    public var baselinedCount: Int { findings.lazy.filter { $0.suppression == nil && $0.baselineState == .unchanged }.count }
+    public var suppressedCount: Int { counts.suppressed }
+    public var baselinedCount: Int { counts.baselined }
+
+    /// Counted once, when the report is made: every format prints them.
+    private let counts: (error: Int, warning: Int, note: Int, suppressed: Int, baselined: Int)
+
+    private static func count(_ findings: [Finding]) -> (error: Int, warning: Int, note: Int, suppressed: Int, baselined: Int) {
+        var counts = (error: 0, warning: 0, note: 0, suppressed: 0, baselined: 0)
+        for finding in findings {
+            if finding.suppression != nil {
+                counts.suppressed += 1
+            } else if finding.baselineState == .unchanged {
+                counts.baselined += 1
+            } else {
+                switch finding.severity {
+                case .error: counts.error += 1
+                case .warning: counts.warning += 1
+                case .note: counts.note += 1
+                }
+            }
+        }
+        return counts
+    }
     public var fixedCount: Int { fixed.reduce(0) { $0 + $1.count } }
 
     /// Whether the run fails the gate.

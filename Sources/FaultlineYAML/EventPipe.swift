@@ -42,10 +42,15 @@ struct LibyamlFailure {
 }
 
 /// A batch of events handed from the thread that runs libyaml to the one that
-/// builds the node tree. Chunks are reused once consumed.
+/// builds the node tree. Chunks are reused once consumed. The storage is raw
+/// memory: appending to arrays held by a class costs exclusivity and
+/// uniqueness checks per event, a third again on top of libyaml's own work.
 final class EventChunk {
-    var events: [ParseEvent] = []
-    var bytes: [UInt8] = []
+    private(set) var events: UnsafeMutablePointer<ParseEvent>
+    private(set) var eventCount = 0
+    private(set) var bytes: UnsafeMutablePointer<UInt8>
+    private(set) var byteCount = 0
+    private var byteCapacity: Int
     /// Set on the last chunk when libyaml failed.
     var failure: LibyamlFailure?
     /// libyaml could not even start (out of memory).
@@ -53,18 +58,49 @@ final class EventChunk {
     var isLast = false
 
     static let eventCapacity = 8192
-    static let byteCapacity = 256 * 1024
+    static let fullBytes = 256 * 1024
 
     init() {
-        events.reserveCapacity(EventChunk.eventCapacity)
-        bytes.reserveCapacity(EventChunk.byteCapacity)
+        events = .allocate(capacity: EventChunk.eventCapacity)
+        byteCapacity = EventChunk.fullBytes + 4096
+        bytes = .allocate(capacity: byteCapacity)
     }
 
-    var isFull: Bool { events.count >= EventChunk.eventCapacity || bytes.count >= EventChunk.byteCapacity }
+    deinit {
+        events.deallocate()
+        bytes.deallocate()
+    }
+
+    var isFull: Bool { eventCount >= EventChunk.eventCapacity || byteCount >= EventChunk.fullBytes }
+
+    func append(_ event: ParseEvent) {
+        (events + eventCount).initialize(to: event)
+        eventCount += 1
+    }
+
+    /// Copies bytes in and returns where they start.
+    func appendBytes(_ source: UnsafePointer<UInt8>, count: Int) -> Int32 {
+        if byteCount + count > byteCapacity {
+            var grown = byteCapacity * 2
+            while grown < byteCount + count { grown *= 2 }
+            let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+            larger.update(from: bytes, count: byteCount)
+            bytes.deallocate()
+            bytes = larger
+            byteCapacity = grown
+        }
+        (bytes + byteCount).update(from: source, count: count)
+        let start = byteCount
+        byteCount += count
+        return Int32(start)
+    }
+
+    var eventBuffer: UnsafeBufferPointer<ParseEvent> { UnsafeBufferPointer(start: events, count: eventCount) }
+    var byteBuffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: bytes, count: byteCount) }
 
     func reset() {
-        events.removeAll(keepingCapacity: true)
-        bytes.removeAll(keepingCapacity: true)
+        eventCount = 0
+        byteCount = 0
         failure = nil
         couldNotStart = false
         isLast = false
@@ -228,17 +264,15 @@ final class EventPipe: @unchecked Sendable {
             record.flag = scalar.style == YAML_PLAIN_SCALAR_STYLE && scalar.plain_implicit != 0
             record.textLength = scalar.length
             if let value = scalar.value, scalar.length > 0, scalar.length <= maxScalarBytes {
-                record.textStart = Int32(chunk.bytes.count)
-                chunk.bytes.append(contentsOf: UnsafeBufferPointer(start: value, count: scalar.length))
+                record.textStart = chunk.appendBytes(value, count: scalar.length)
             }
             copyAnchor(scalar.anchor, into: &record, chunk: chunk)
         case YAML_ALIAS_EVENT:
             record.kind = .alias
             if let name = event.data.alias.anchor {
                 let length = strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
-                record.textStart = Int32(chunk.bytes.count)
                 record.textLength = length
-                chunk.bytes.append(contentsOf: UnsafeBufferPointer(start: name, count: length))
+                record.textStart = chunk.appendBytes(name, count: length)
             }
         case YAML_SEQUENCE_START_EVENT:
             let start = event.data.sequence_start
@@ -257,16 +291,15 @@ final class EventPipe: @unchecked Sendable {
         default:
             return .other  // stream start, document end: nothing to build
         }
-        chunk.events.append(record)
+        chunk.append(record)
         return record.kind
     }
 
     private func copyAnchor(_ anchor: UnsafeMutablePointer<yaml_char_t>?, into record: inout ParseEvent, chunk: EventChunk) {
         guard let anchor else { return }
         let length = strlen(UnsafeRawPointer(anchor).assumingMemoryBound(to: CChar.self))
-        record.anchorStart = Int32(chunk.bytes.count)
         record.anchorLength = Int32(clamping: length)
-        chunk.bytes.append(contentsOf: UnsafeBufferPointer(start: anchor, count: length))
+        record.anchorStart = chunk.appendBytes(anchor, count: length)
     }
 
     private func failure(of parser: yaml_parser_t) -> LibyamlFailure {

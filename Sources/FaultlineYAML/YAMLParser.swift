@@ -31,11 +31,8 @@ public enum YAMLParser {
             defer { pipe.finish() }
             while let chunk = pipe.next() {
                 defer { pipe.recycle(chunk) }
-                let keepGoing = chunk.bytes.withUnsafeBufferPointer { text in
-                    for event in chunk.events where !builder.consume(event, text: text) { return false }
-                    return true
-                }
-                if !keepGoing { return }
+                let text = chunk.byteBuffer
+                for event in chunk.eventBuffer where !builder.consume(event, text: text) { return }
                 if chunk.couldNotStart {
                     builder.fail(Diagnostic("could not start the YAML parser (out of memory)", at: SourceLocation(file: file, line: 1, column: 1)))
                     return

@@ -25,7 +25,10 @@ public struct Finding: Sendable, Hashable {
         // Mutated only through `Finding`'s setters, after a uniqueness check.
         var rule: String
         var severity: Severity
-        var message: String
+        /// UTF-8. Kept as bytes: turning each of hundreds of thousands of
+        /// messages into a `String` costs a validation pass that only the
+        /// text formats need; the JSON report copies the bytes as they are.
+        var message: [UInt8]
         var service: String?
         var operation: String?
         var target: String?
@@ -36,7 +39,7 @@ public struct Finding: Sendable, Hashable {
         var suppression: Suppression?
         var baselineState: BaselineState?
 
-        init(rule: String, severity: Severity, message: String, service: String?, operation: String?, target: String?,
+        init(rule: String, severity: Severity, message: [UInt8], service: String?, operation: String?, target: String?,
              channel: String?, datastore: String?, path: [String]?, location: SourceLocation,
              suppression: Suppression?, baselineState: BaselineState?) {
             self.rule = rule
@@ -76,8 +79,13 @@ public struct Finding: Sendable, Hashable {
         set { unique().severity = newValue }
     }
     public var message: String {
-        get { storage.message }
-        set { unique().message = newValue }
+        get { String(decoding: storage.message, as: UTF8.self) }
+        set { unique().message = Array(newValue.utf8) }
+    }
+
+    /// The message's UTF-8 bytes, without making a `String` of them.
+    public func withMessageBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        storage.message.withUnsafeBufferPointer(body)
     }
     /// The service the finding sits in; nil for findings on a channel or datastore.
     public var service: String? {
@@ -124,24 +132,15 @@ public struct Finding: Sendable, Hashable {
     public init(rule: String, severity: Severity, message: String, service: String? = nil, operation: String? = nil,
                 target: String? = nil, channel: String? = nil, datastore: String? = nil, path: [String]? = nil,
                 location: SourceLocation) {
-        storage = Storage(rule: rule, severity: severity, message: Finding.exactlySized(message), service: service, operation: operation,
-                          target: target, channel: channel, datastore: datastore, path: path, location: location,
-                          suppression: nil, baselineState: nil)
+        self.init(rule: rule, severity: severity, messageBytes: Array(message.utf8), service: service, operation: operation,
+                  target: target, channel: channel, datastore: datastore, path: path, location: location)
     }
 
-    /// An interpolated message grows by doubling and keeps up to twice the
-    /// room it needs; a quarter of a million findings make that tens of
-    /// megabytes. A copy of exactly the right size costs one short memcpy.
-    private static func exactlySized(_ message: String) -> String {
-        var message = message
-        let count = message.utf8.count
-        guard count > 15 else { return message }  // small strings live inline
-        return message.withUTF8 { bytes in
-            String(unsafeUninitializedCapacity: count) { buffer in
-                _ = buffer.initialize(from: bytes)
-                return count
-            }
-        }
+    init(rule: String, severity: Severity, messageBytes message: [UInt8], service: String?, operation: String?,
+         target: String?, channel: String?, datastore: String?, path: [String]?, location: SourceLocation) {
+        storage = Storage(rule: rule, severity: severity, message: message, service: service, operation: operation,
+                          target: target, channel: channel, datastore: datastore, path: path, location: location,
+                          suppression: nil, baselineState: nil)
     }
 
     public static func == (lhs: Finding, rhs: Finding) -> Bool {
@@ -186,28 +185,46 @@ public struct Finding: Sendable, Hashable {
     public static func sortedInReportOrder(_ groups: [[Finding]]) -> [Finding] {
         var files = Set<String>(), rules = Set<String>()
         for group in groups {
-            for finding in group { files.insert(finding.location.file); rules.insert(finding.rule) }
+            var lastFile: String?, lastRule: String?
+            for finding in group {
+                let file = finding.location.file
+                if file != lastFile { files.insert(file); lastFile = file }
+                if finding.rule != lastRule { rules.insert(finding.rule); lastRule = finding.rule }
+            }
         }
         let fileRank = Dictionary(uniqueKeysWithValues: files.sorted().enumerated().map { ($1, $0) })
         let ruleRank = Dictionary(uniqueKeysWithValues: rules.sorted().enumerated().map { ($1, $0) })
-        struct Entry { let file, line, column, rule, group, index: Int }
+        // Position and rule packed into two integers, so most comparisons are two integer compares.
+        struct Entry { let fileAndLine, columnAndRule: UInt64; let group, index: Int32 }
         var entries: [Entry] = []
         entries.reserveCapacity(groups.reduce(0) { $0 + $1.count })
+        // Findings come in runs of one file and one rule: look each up once per run, not per finding.
+        var lastFile: (name: String, rank: UInt64)?, lastRule: (name: String, rank: UInt64)?
         for (groupIndex, group) in groups.enumerated() {
             for (index, finding) in group.enumerated() {
-                entries.append(Entry(file: fileRank[finding.location.file] ?? 0, line: finding.location.line,
-                                     column: finding.location.column, rule: ruleRank[finding.rule] ?? 0,
-                                     group: groupIndex, index: index))
+                let location = finding.location
+                let file: UInt64
+                if let lastFile, lastFile.name == location.file { file = lastFile.rank } else {
+                    file = UInt64(fileRank[location.file] ?? 0)
+                    lastFile = (location.file, file)
+                }
+                let rule: UInt64
+                if let lastRule, lastRule.name == finding.rule { rule = lastRule.rank } else {
+                    rule = UInt64(ruleRank[finding.rule] ?? 0)
+                    lastRule = (finding.rule, rule)
+                }
+                entries.append(Entry(fileAndLine: file << 32 | UInt64(UInt32(clamping: location.line)),
+                                     columnAndRule: UInt64(UInt32(clamping: location.column)) << 32 | rule,
+                                     group: Int32(groupIndex), index: Int32(index)))
             }
         }
         entries.sort { a, b in
-            if (a.file, a.line, a.column, a.rule) != (b.file, b.line, b.column, b.rule) {
-                return (a.file, a.line, a.column, a.rule) < (b.file, b.line, b.column, b.rule)
-            }
-            let messageA = groups[a.group][a.index].message, messageB = groups[b.group][b.index].message
+            if a.fileAndLine != b.fileAndLine { return a.fileAndLine < b.fileAndLine }
+            if a.columnAndRule != b.columnAndRule { return a.columnAndRule < b.columnAndRule }
+            let messageA = groups[Int(a.group)][Int(a.index)].message, messageB = groups[Int(b.group)][Int(b.index)].message
             return messageA != messageB ? messageA < messageB : (a.group, a.index) < (b.group, b.index)
         }
-        return entries.map { groups[$0.group][$0.index] }
+        return entries.map { groups[Int($0.group)][Int($0.index)] }
     }
 }
 

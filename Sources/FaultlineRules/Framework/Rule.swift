@@ -35,10 +35,10 @@ public struct RuleContext: Sendable {
         return value
     }
 
-    public func finding(_ message: String, at location: SourceLocation, service: String? = nil, operation: String? = nil,
+    public func finding(_ message: Message, at location: SourceLocation, service: String? = nil, operation: String? = nil,
                         target: String? = nil, channel: String? = nil, datastore: String? = nil, path: [String]? = nil,
                         severity: Severity? = nil) -> Finding {
-        Finding(rule: ruleID, severity: severity ?? self.severity, message: message, service: service, operation: operation,
+        Finding(rule: ruleID, severity: severity ?? self.severity, messageBytes: message.bytes, service: service, operation: operation,
                 target: target, channel: channel, datastore: datastore, path: path, location: location)
     }
 
@@ -64,13 +64,13 @@ public struct RuleContext: Sendable {
     }
 
     /// A finding that sits on a call's `to:` value.
-    public func finding(_ message: String, onCall call: Call, severity: Severity? = nil) -> Finding {
+    public func finding(_ message: Message, onCall call: Call, severity: Severity? = nil) -> Finding {
         finding(message, at: call.location, service: serviceName(call.caller), operation: callerOperationName(call),
                 target: serviceName(call.target), severity: severity)
     }
 
     /// A finding that sits at a request-graph node: its operation's key, or its service's key.
-    public func finding(_ message: String, onNode node: Int, path: [String]? = nil) -> Finding {
+    public func finding(_ message: Message, onNode node: Int, path: [String]? = nil) -> Finding {
         let serviceID = analysis.requests.nodeService[node]
         let service = topology.services[serviceID]
         let location = analysis.requests.operation(of: node).map { service.operations[$0].location } ?? service.location
@@ -83,7 +83,7 @@ public struct RuleContext: Sendable {
     }
 
     /// A finding that sits on a consumer's `from:` value, with the channel as its target.
-    public func finding(_ message: String, onConsumer consumer: Consumer, of service: Service, severity: Severity? = nil) -> Finding {
+    public func finding(_ message: Message, onConsumer consumer: Consumer, of service: Service, severity: Severity? = nil) -> Finding {
         finding(message, at: consumer.location, service: service.name, target: topology.channels[consumer.channel].name, severity: severity)
     }
 

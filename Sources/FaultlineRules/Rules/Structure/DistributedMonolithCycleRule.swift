@@ -85,7 +85,7 @@ public struct DistributedMonolithCycleRule: Rule {
                     : ""
                 message = "services call each other synchronously in a cycle: \(path.joined(separator: " → "))\(set); they cannot be deployed, scaled or fail independently — break the cycle with an event, or move the shared logic into a service they both call"
             }
-            findings.append(context.finding(message, at: call.location, service: path[0],
+            findings.append(context.finding(Message(message), at: call.location, service: path[0],
                                             operation: context.callerOperationName(call), path: path))
         }
         return findings

@@ -10,9 +10,10 @@ import Darwin
 /// shared anchors cost nothing to store; expansion is only ever counted.
 public final class YAMLDocument: Sendable {
     public let file: String
-    let nodes: [RawNode]
-    let children: [Int32]
-    let bytes: [UInt8]
+    // Read by YAMLNode's inlinable accessors: the loader walks millions of nodes.
+    @usableFromInline let nodes: [RawNode]
+    @usableFromInline let children: [Int32]
+    @usableFromInline let bytes: [UInt8]
     let rootID: Int32?
 
     init(file: String, nodes: [RawNode], children: [Int32], bytes: [UInt8], rootID: Int32?) {
@@ -28,16 +29,18 @@ public final class YAMLDocument: Sendable {
 }
 
 /// Sixteen bytes per node: a file of 50 000 services has three million.
+@usableFromInline
 struct RawNode: Sendable {
+    @usableFromInline
     enum Kind: UInt8, Sendable { case scalar, sequence, mapping }
 
     /// Column in the low 29 bits, the kind in the next two, plainness in the top bit.
-    private var columnAndFlags: UInt32
-    var line: Int32
+    @usableFromInline var columnAndFlags: UInt32
+    @usableFromInline var line: Int32
     /// Scalars: offset into `bytes`. Collections: offset into `children`.
-    var start: Int32
+    @usableFromInline var start: Int32
     /// Scalars: byte length. Sequences: element count. Mappings: pair count.
-    var count: Int32
+    @usableFromInline var count: Int32
 
     init(kind: Kind, isPlain: Bool, line: Int32, column: Int32, start: Int32, count: Int32) {
         let clampedColumn = UInt32(clamping: max(0, column)) & 0x1FFF_FFFF
@@ -47,11 +50,11 @@ struct RawNode: Sendable {
         self.count = count
     }
 
-    var kind: Kind { Kind(rawValue: UInt8((columnAndFlags >> 29) & 3)) ?? .scalar }
+    @inlinable var kind: Kind { Kind(rawValue: UInt8((columnAndFlags >> 29) & 3)) ?? .scalar }
     /// A plain (unquoted, untagged) scalar: the only kind YAML resolves to
     /// booleans, numbers, null or the merge key.
-    var isPlain: Bool { columnAndFlags >> 31 == 1 }
-    var column: Int32 { Int32(columnAndFlags & 0x1FFF_FFFF) }
+    @inlinable var isPlain: Bool { columnAndFlags >> 31 == 1 }
+    @inlinable var column: Int32 { Int32(columnAndFlags & 0x1FFF_FFFF) }
 }
 
 /// A handle on one node of a document: cheap to copy, positions included.
@@ -59,11 +62,16 @@ public struct YAMLNode: Sendable {
     public enum Kind: Sendable, Equatable { case scalar, sequence, mapping }
 
     public let document: YAMLDocument
-    let id: Int32
+    @usableFromInline let id: Int32
 
-    private var raw: RawNode { document.nodes[Int(id)] }
+    @usableFromInline init(document: YAMLDocument, id: Int32) {
+        self.document = document
+        self.id = id
+    }
 
-    public var kind: Kind {
+    @inlinable var raw: RawNode { document.nodes[Int(id)] }
+
+    @inlinable public var kind: Kind {
         switch raw.kind {
         case .scalar: return .scalar
         case .sequence: return .sequence
@@ -71,12 +79,14 @@ public struct YAMLNode: Sendable {
         }
     }
 
+    @inlinable
     public var location: SourceLocation {
         let node = raw
         return SourceLocation(file: document.file, line: Int(node.line), column: Int(node.column))
     }
 
     /// The scalar's text, or nil for a collection.
+    @inlinable
     public var scalar: String? {
         let node = raw
         guard node.kind == .scalar else { return nil }
@@ -85,9 +95,11 @@ public struct YAMLNode: Sendable {
     }
 
     /// True for an unquoted scalar without an explicit tag.
+    @inlinable
     public var isPlainScalar: Bool { raw.kind == .scalar && raw.isPlain }
 
     /// A plain `~`, `null`, `Null`, `NULL` or empty scalar.
+    @inlinable
     public var isNull: Bool {
         let node = raw
         guard node.kind == .scalar, node.isPlain else { return false }
@@ -101,6 +113,7 @@ public struct YAMLNode: Sendable {
 
     /// Whether the node is a scalar whose text is exactly `text`, compared on
     /// the bytes: cheaper than making a `String` to compare.
+    @inlinable
     public func scalarEquals(_ text: StaticString) -> Bool {
         let node = raw
         guard node.kind == .scalar, Int(node.count) == text.utf8CodeUnitCount else { return false }
@@ -111,6 +124,7 @@ public struct YAMLNode: Sendable {
     }
 
     /// Whether the node is a scalar whose text is exactly `text`.
+    @inlinable
     public func scalarEquals(_ text: String) -> Bool {
         let node = raw
         guard node.kind == .scalar, Int(node.count) == text.utf8.count else { return false }
@@ -124,6 +138,7 @@ public struct YAMLNode: Sendable {
     }
 
     /// The scalar's bytes (UTF-8), or nil for a collection.
+    @inlinable
     public func withScalarBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
         let node = raw
         guard node.kind == .scalar else { return nil }
@@ -135,6 +150,7 @@ public struct YAMLNode: Sendable {
 
     /// The key and value of a mapping's pair at `index` (after merge keys are
     /// applied), without building the whole list of `entries`.
+    @inlinable
     public func entry(at index: Int) -> (key: YAMLNode, value: YAMLNode) {
         let start = Int(raw.start)
         return (YAMLNode(document: document, id: document.children[start + 2 * index]),
@@ -142,6 +158,7 @@ public struct YAMLNode: Sendable {
     }
 
     /// The elements of a sequence; empty for other kinds.
+    @inlinable
     public var elements: [YAMLNode] {
         let node = raw
         guard node.kind == .sequence else { return [] }
@@ -162,6 +179,7 @@ public struct YAMLNode: Sendable {
     }
 
     /// The number of elements or pairs; 0 for a scalar.
+    @inlinable
     public var count: Int { raw.kind == .scalar ? 0 : Int(raw.count) }
 
     /// A short name of the node's kind for error messages ("a list", "the string 'x'").

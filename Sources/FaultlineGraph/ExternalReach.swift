@@ -78,29 +78,25 @@ public struct ExternalReach: Sendable {
 /// caller waits. Calls without a timeout are left out.
 public struct WorstCaseTimes: Sendable {
     public let perNode: [Duration]
+    /// Each call's own worst case (`Call.worstCase`), computed once: rules
+    /// that explain times read it for every call of every slow operation.
+    public let perCall: [Duration?]
 
     public init(topology: Topology, requests: RequestGraph) {
+        let perCall = topology.calls.map(\.worstCase)
+        self.perCall = perCall
         perNode = (0..<requests.nodeCount).map { node in
-            WorstCaseTimes.breakdown(of: requests.calls(of: node), in: topology).total
-        }
-    }
-
-    /// The total and the calls that make it, for messages.
-    public static func breakdown(of calls: some Sequence<CallID>, in topology: Topology)
-        -> (total: Duration, sequential: [CallID], slowestParallel: CallID?) {
-        var sequentialSum = Duration.zero
-        var sequential: [CallID] = []
-        var slowestParallel: (CallID, Duration)?
-        for callID in calls {
-            let call = topology.calls[callID]
-            guard let worst = call.worstCase else { continue }
-            if call.parallel {
-                if slowestParallel.map({ worst > $0.1 }) ?? true { slowestParallel = (callID, worst) }
-            } else {
-                sequentialSum = sequentialSum + worst * call.perRequest
-                sequential.append(callID)
+            var sequentialSum = Duration.zero
+            var slowestParallel = Duration.zero
+            for callID in requests.calls(of: node) {
+                guard let worst = perCall[callID] else { continue }
+                if topology.calls[callID].parallel {
+                    if worst > slowestParallel { slowestParallel = worst }
+                } else {
+                    sequentialSum = sequentialSum + worst * topology.calls[callID].perRequest
+                }
             }
+            return sequentialSum + slowestParallel
         }
-        return (sequentialSum + (slowestParallel?.1 ?? .zero), sequential, slowestParallel?.0)
     }
 }

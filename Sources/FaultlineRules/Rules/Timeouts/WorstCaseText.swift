@@ -20,19 +20,38 @@ extension RuleContext {
     }
 
     /// How one request to a node adds up, largest parts first, e.g.
-    /// "payments 3 × 2s + 300ms backoff + fraud 500ms".
+    /// "payments 3 × 2s + 300ms backoff + fraud 500ms": the three largest
+    /// sequential calls (by share, then declaration order), the slowest
+    /// parallel call after them when fewer than three are sequential, and how
+    /// many more there are. Only the pieces shown are spelled out.
     func worstCaseBreakdown(of node: Int) -> String {
-        let parts = WorstCaseTimes.breakdown(of: analysis.requests.calls(of: node), in: topology)
-        // Largest share first; each call's share computed once, not per comparison.
-        let shares = parts.sequential.map { (call: $0, share: (topology.calls[$0].worstCase ?? .zero) * topology.calls[$0].perRequest) }
-        var pieces = shares.enumerated()
-            .sorted { $0.element.share != $1.element.share ? $0.element.share > $1.element.share : $0.offset < $1.offset }
-            .map { (call: $0.element.call, parallel: false) }
-        if let parallel = parts.slowestParallel { pieces.append((parallel, true)) }
-        // Only the three largest are spelled out.
-        let shown = pieces.prefix(3).map { piece in
-            piece.parallel ? Message("the slowest parallel call, \(worstCaseText(of: piece.call))").text : worstCaseText(of: piece.call)
-        }.joined(separator: " + ")
-        return pieces.count > 3 ? Message("\(shown) + \(pieces.count - 3) more").text : shown
+        let perCall = analysis.worstCaseTimes.perCall
+        var largest: [(share: Duration, call: CallID)] = []
+        largest.reserveCapacity(4)
+        var sequentialCount = 0
+        var slowestParallel: (call: CallID, time: Duration)?
+        for callID in analysis.requests.calls(of: node) {
+            guard let worst = perCall[callID] else { continue }
+            if topology.calls[callID].parallel {
+                if slowestParallel.map({ worst > $0.time }) ?? true { slowestParallel = (callID, worst) }
+                continue
+            }
+            sequentialCount += 1
+            let share = worst * topology.calls[callID].perRequest
+            // Earlier calls win ties, so a later one must be strictly larger to move up.
+            var position = largest.count
+            while position > 0, share > largest[position - 1].share { position -= 1 }
+            if position < 3 {
+                largest.insert((share, callID), at: position)
+                if largest.count > 3 { largest.removeLast() }
+            }
+        }
+        var pieces = largest.map { worstCaseText(of: $0.call) }
+        let total = sequentialCount + (slowestParallel == nil ? 0 : 1)
+        if let slowestParallel, pieces.count < 3 {
+            pieces.append(Message("the slowest parallel call, \(worstCaseText(of: slowestParallel.call))").text)
+        }
+        let shown = pieces.joined(separator: " + ")
+        return total > pieces.count ? Message("\(shown) + \(total - pieces.count) more").text : shown
     }
 }

@@ -24,35 +24,34 @@ public struct Duration: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// The shortest exact spelling in the topology's own units: `250ms`, `1.5s`, `2m`.
     public var description: String {
-        let us = microseconds
-        if us == .max { return "more than 292000 years" }
-        if us % 3_600_000_000 == 0 && us >= 3_600_000_000 { return "\(us / 3_600_000_000)h" }
-        if us % 60_000_000 == 0 && us >= 60_000_000 { return "\(us / 60_000_000)m" }
-        if us >= 1_000_000 { return Duration.decimal(us, unit: 1_000_000) + "s" }
-        if us % 1_000 == 0 { return "\(us / 1_000)ms" }
-        return Duration.decimal(us, unit: 1_000) + "ms"
+        guard let spelling else { return "more than 292000 years" }
+        var text = String(spelling.whole)
+        if spelling.fractionDigits > 0 {
+            let digits = String(spelling.fraction)
+            text += "." + String(repeating: "0", count: spelling.fractionDigits - digits.count) + digits
+        }
+        return text + spelling.unit.description
     }
 
-    /// `whole.fraction` with the fraction's trailing zeros dropped, written
-    /// digit by digit: messages print durations hundreds of thousands of times.
-    private static func decimal(_ value: Int64, unit: Int64) -> String {
-        let whole = value / unit
-        var fraction = value % unit
-        guard fraction != 0 else { return String(whole) }
-        var width = 0
-        var scale = unit
-        while scale > 1 { scale /= 10; width += 1 }
-        while fraction % 10 == 0 { fraction /= 10; width -= 1 }
-        var text = String(whole)
-        text.reserveCapacity(text.utf8.count + 1 + width + 2)
-        text.append(".")
-        var digitValue: Int64 = 1
-        for _ in 1..<max(width, 1) { digitValue *= 10 }
-        for _ in 0..<width {
-            text.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(fraction / digitValue % 10)))
-            digitValue /= 10
-        }
-        return text
+    /// The same spelling in parts, `whole[.fraction]unit`, for writers that
+    /// format it themselves (messages print durations hundreds of thousands of
+    /// times). The fraction has `fractionDigits` digits, leading zeros
+    /// included, and no trailing zeros; nil for the saturated "forever".
+    public var spelling: (whole: Int64, fraction: Int64, fractionDigits: Int, unit: StaticString)? {
+        let us = microseconds
+        if us == .max { return nil }
+        if us % 3_600_000_000 == 0 && us >= 3_600_000_000 { return (us / 3_600_000_000, 0, 0, "h") }
+        if us % 60_000_000 == 0 && us >= 60_000_000 { return (us / 60_000_000, 0, 0, "m") }
+        if us >= 1_000_000 { return Duration.decimal(us, unit: 1_000_000, digits: 6, name: "s") }
+        if us % 1_000 == 0 { return (us / 1_000, 0, 0, "ms") }
+        return Duration.decimal(us, unit: 1_000, digits: 3, name: "ms")
+    }
+
+    private static func decimal(_ value: Int64, unit: Int64, digits: Int, name: StaticString)
+        -> (whole: Int64, fraction: Int64, fractionDigits: Int, unit: StaticString) {
+        var fraction = value % unit, width = digits
+        while fraction != 0 && fraction % 10 == 0 { fraction /= 10; width -= 1 }
+        return (value / unit, fraction, fraction == 0 ? 0 : width, name)
     }
 }
 

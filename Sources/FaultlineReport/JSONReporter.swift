@@ -43,25 +43,24 @@ public struct JSONReporter: Sendable {
         json.endObject()
         json.key("findings")
         json.beginArray()
-        // Findings are rendered in parts, two at a time side by side, and
-        // written in order: the report's bulk is this array.
+        // Findings are rendered in parts, side by side on every core, and
+        // written in order: the report's bulk is this array. The part
+        // buffers are made once and reused for every round.
         let findings = report.findings
-        let partSize = 4096
+        let partSize = 2048
         let partCount = (findings.count + partSize - 1) / partSize
+        let rendered = RenderedParts(count: min(JSONReporter.partsAtOnce, partCount), capacity: partSize * 400)
         var firstPart = 0
+        json.drain(into: sink)
         while firstPart < partCount {
             let parts = min(JSONReporter.partsAtOnce, partCount - firstPart)
-            let rendered = RenderedParts(count: parts)
             let roundStart = firstPart
             DispatchQueue.concurrentPerform(iterations: parts) { offset in
                 let part = roundStart + offset
-                let range = part * partSize..<min(findings.count, (part + 1) * partSize)
-                var writer = JSONWriter(capacity: range.count * 400, insideArrayAtDepth: 2, afterItems: part > 0)
-                for index in range { JSONReporter.write(findings[index], to: &writer) }
-                rendered.store(writer, at: offset)
+                rendered.render(findings[part * partSize..<min(findings.count, (part + 1) * partSize)],
+                                afterItems: part > 0, into: offset)
             }
-            json.drain(into: sink)
-            rendered.drain(into: sink, continuing: &json)
+            if rendered.drain(parts, into: sink) { json.noteItemsWritten() }
             firstPart += parts
         }
         json.endArray()
@@ -81,7 +80,7 @@ public struct JSONReporter: Sendable {
     /// waiting to be written stay a few megabytes.
     static let partsAtOnce = 4
 
-    private static func write(_ finding: Finding, to json: inout JSONWriter) {
+    static func write(_ finding: Finding, to json: inout JSONWriter) {
         json.beginObject()
         json.field("rule", finding.rule)
         json.field("severity", finding.severity.rawValue)
@@ -116,32 +115,37 @@ public struct JSONReporter: Sendable {
     }
 }
 
-/// Rendered parts of the findings array, each stored by the worker that
-/// rendered it and drained in order once all are done.
+/// Buffers for parts of the findings array, each written by one worker per
+/// round and drained in order once all of that round's parts are done.
 private final class RenderedParts: @unchecked Sendable {
-    private let parts: UnsafeMutablePointer<JSONWriter?>
+    private let writers: UnsafeMutablePointer<JSONWriter>
     private let count: Int
 
-    init(count: Int) {
+    init(count: Int, capacity: Int) {
         self.count = count
-        parts = .allocate(capacity: count)
-        for index in 0..<count { (parts + index).initialize(to: nil) }
+        writers = .allocate(capacity: max(count, 1))
+        for index in 0..<count {
+            (writers + index).initialize(to: JSONWriter(capacity: capacity, insideArrayAtDepth: 2, afterItems: false))
+        }
     }
 
     deinit {
-        parts.deinitialize(count: count)
-        parts.deallocate()
+        writers.deinitialize(count: count)
+        writers.deallocate()
     }
 
-    func store(_ writer: consuming JSONWriter, at index: Int) {
-        parts[index] = consume writer
+    func render(_ findings: ArraySlice<Finding>, afterItems: Bool, into slot: Int) {
+        writers[slot].restartInsideArray(afterItems: afterItems)
+        for finding in findings { JSONReporter.write(finding, to: &writers[slot]) }
     }
 
-    func drain(into sink: OutputSink, continuing json: inout JSONWriter) {
-        for index in 0..<count {
-            guard let part = parts[index].take() else { continue }
-            json.append(items: part)
-            json.drain(into: sink)
+    /// Writes the first `parts` buffers to the sink; true when they held anything.
+    func drain(_ parts: Int, into sink: OutputSink) -> Bool {
+        var wrote = false
+        for index in 0..<parts where !writers[index].isEmpty {
+            writers[index].drain(into: sink)
+            wrote = true
         }
+        return wrote
     }
 }

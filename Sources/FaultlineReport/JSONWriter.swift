@@ -23,12 +23,18 @@ struct JSONWriter: ~Copyable {
         if afterItems { hasItems |= levelBit }
     }
 
-    /// Appends what a writer made with `insideArrayAtDepth` wrote, and takes
-    /// note that the array now has items.
-    mutating func append(items part: borrowing JSONWriter) {
-        part.output.withBytes { output.append($0) }
-        if !part.output.isEmpty { hasItems |= levelBit }
+    /// Empties the writer and puts it back inside the array, for the next part.
+    mutating func restartInsideArray(afterItems: Bool) {
+        output.removeAll()
+        pendingValueAfterKey = false
+        hasItems = 0
+        if afterItems { hasItems |= levelBit }
     }
+
+    /// Takes note that items of the open array were written by other writers.
+    mutating func noteItemsWritten() { hasItems |= levelBit }
+
+    var isEmpty: Bool { output.isEmpty }
 
     /// Hands what is written so far to a sink; the writer's state (nesting,
     /// commas) is kept, so writing goes on where it stopped.

@@ -1,13 +1,18 @@
 /// A 1-based position in a source file, the unit every error and finding points at.
 public struct SourceLocation: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let file: String
-    public let line: Int
-    public let column: Int
+    // 32 bits each (files are limited to 2 GiB): every call and finding of a
+    // large topology carries locations, and 24 bytes instead of 32 add up.
+    private let storedLine: Int32
+    private let storedColumn: Int32
+
+    public var line: Int { Int(storedLine) }
+    public var column: Int { Int(storedColumn) }
 
     public init(file: String, line: Int, column: Int) {
         self.file = file
-        self.line = line
-        self.column = column
+        storedLine = Int32(clamping: line)
+        storedColumn = Int32(clamping: column)
     }
 
     public var description: String { "\(file):\(line):\(column)" }

@@ -24,6 +24,7 @@ struct Faultline: ParsableCommand {
     /// Like ArgumentParser's own `main()`, except that usage errors exit with
     /// status 2: a bad flag must never look like a clean run or a finding.
     static func main() {
+        MemoryPolicy.apply()
         do {
             var command = try parseAsRoot()
             if let runnable = command as? any RunnableCommand {
@@ -54,4 +55,25 @@ func printError(_ text: String) {
     var text = text
     if !text.hasSuffix("\n") { text += "\n" }
     FileInput.write(text, to: STDERR_FILENO)
+}
+
+/// glibc raises its mmap threshold each time a large block is freed, so the
+/// node tree, once freed, makes later large arrays come from the heap, where
+/// freeing them does not give the memory back. A fixed threshold keeps every
+/// large array in its own mapping, returned to the system when it is freed:
+/// on a 50 000-service topology that is 15 MiB less at the peak.
+enum MemoryPolicy {
+    #if canImport(Glibc)
+    @_silgen_name("mallopt")
+    private static func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
+    private static let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD
+    private static let trimThreshold: Int32 = -1  // M_TRIM_THRESHOLD
+    #endif
+
+    static func apply() {
+        #if canImport(Glibc)
+        _ = mallopt(mmapThreshold, 128 * 1024)
+        _ = mallopt(trimThreshold, 128 * 1024)
+        #endif
+    }
 }

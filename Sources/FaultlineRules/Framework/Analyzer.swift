@@ -13,13 +13,14 @@ public struct Analyzer: Sendable {
 
     /// The enabled rules' findings, in report order.
     public func run(_ analysis: GraphAnalysis) -> [Finding] {
-        run(analysis, clock: nil).findings
+        Finding.sortedInReportOrder(run(analysis, clock: nil).findings)
     }
 
-    /// The same, with how long each enabled rule took (in rule order) when a
-    /// clock is given. Rules only read the analysis, so they run side by side
-    /// on every core; each writes its findings to its own slot.
-    public func run(_ analysis: GraphAnalysis, clock: (@Sendable () -> UInt64)?) -> (findings: [Finding], durations: [(rule: String, nanoseconds: UInt64)]) {
+    /// Each enabled rule's findings, unsorted, with how long each rule took
+    /// (in rule order) when a clock is given; `Finding.sortedInReportOrder`
+    /// puts them in report order. Rules only read the analysis, so they run
+    /// side by side on every core; each writes its findings to its own slot.
+    public func run(_ analysis: GraphAnalysis, clock: (@Sendable () -> UInt64)?) -> (findings: [[Finding]], durations: [(rule: String, nanoseconds: UInt64)]) {
         let enabled = rules.filter { configuration.settings(for: $0.description.id).enabled }
         let contexts = enabled.map { rule in
             RuleContext(analysis: analysis, ruleID: rule.description.id,
@@ -33,7 +34,7 @@ public struct Analyzer: Sendable {
             slots.store(findings, nanoseconds: (clock?() ?? 0) - start, at: index)
         }
         let durations = clock == nil ? [] : zip(enabled, slots.nanoseconds).map { (rule: $0.description.id, nanoseconds: $1) }
-        return (Finding.sortedInReportOrder(slots.findings), durations)
+        return (slots.findings, durations)
     }
 }
 

@@ -16,50 +16,74 @@ public enum Severity: String, Sendable, CaseIterable, Comparable {
 
 /// One problem a rule found, and where it sits.
 ///
-/// A value type whose fields live in one shared, copy-on-write box: a large
-/// topology has hundreds of thousands of findings, and sorting, suppressing and
-/// writing them copies each several times — one retain per copy instead of one
-/// per string field.
-public struct Finding: Sendable, Hashable {
-    private final class Storage: @unchecked Sendable {
-        // Mutated only through `Finding`'s setters, after a uniqueness check.
+/// A value type whose fields live in one shared, copy-on-write allocation: a
+/// large topology has hundreds of thousands of findings, and sorting,
+/// suppressing and writing them copies each several times — one retain per
+/// copy instead of one per string field. The message's bytes live in the same
+/// allocation, after the fields, and the rarely set suppression is boxed:
+/// together that is a third less memory per finding than separate objects.
+///
+/// Sendable by hand: the storage is shared between copies only while nobody
+/// writes (every setter copies first unless the storage is unique), and the
+/// standard library does not let a `ManagedBuffer` subclass say so itself.
+public struct Finding: @unchecked Sendable, Hashable {
+    fileprivate struct Fields {
         var rule: String
         var severity: Severity
-        /// UTF-8. Kept as bytes: turning each of hundreds of thousands of
-        /// messages into a `String` costs a validation pass that only the
-        /// text formats need; the JSON report copies the bytes as they are.
-        var message: [UInt8]
+        var baselineState: BaselineState?
+        /// The UTF-8 message is the allocation's `messageCount` elements.
+        var messageCount: Int
         var service: String?
         var operation: String?
         var target: String?
-        var channel: String?
-        var datastore: String?
-        var path: [String]?
         var location: SourceLocation
-        var suppression: Suppression?
-        var baselineState: BaselineState?
+        /// Channel, datastore, path and suppression: most findings have none of them.
+        var rare: Rare?
+    }
 
-        init(rule: String, severity: Severity, message: [UInt8], service: String?, operation: String?, target: String?,
-             channel: String?, datastore: String?, path: [String]?, location: SourceLocation,
-             suppression: Suppression?, baselineState: BaselineState?) {
-            self.rule = rule
-            self.severity = severity
-            self.message = message
-            self.service = service
-            self.operation = operation
-            self.target = target
+    fileprivate final class Rare: Sendable {
+        let channel: String?
+        let datastore: String?
+        let path: [String]?
+        let suppression: Suppression?
+
+        init(channel: String?, datastore: String?, path: [String]?, suppression: Suppression?) {
             self.channel = channel
             self.datastore = datastore
             self.path = path
-            self.location = location
             self.suppression = suppression
-            self.baselineState = baselineState
         }
 
-        func copy() -> Storage {
-            Storage(rule: rule, severity: severity, message: message, service: service, operation: operation, target: target,
-                    channel: channel, datastore: datastore, path: path, location: location,
-                    suppression: suppression, baselineState: baselineState)
+        /// nil when every field is nil.
+        static func make(channel: String?, datastore: String?, path: [String]?, suppression: Suppression?) -> Rare? {
+            if channel == nil, datastore == nil, path == nil, suppression == nil { return nil }
+            return Rare(channel: channel, datastore: datastore, path: path, suppression: suppression)
+        }
+    }
+
+    /// Mutated only through `Finding`'s setters, after a uniqueness check.
+    private final class Storage: ManagedBuffer<Fields, UInt8> {
+        static func make(_ fields: Fields, message: UnsafeBufferPointer<UInt8>) -> Storage {
+            var fields = fields
+            fields.messageCount = message.count
+            let buffer = Storage.create(minimumCapacity: message.count) { _ in fields }
+            buffer.withUnsafeMutablePointerToElements { elements in
+                if let source = message.baseAddress { elements.initialize(from: source, count: message.count) }
+            }
+            return unsafeDowncast(buffer, to: Storage.self)
+        }
+
+        /// Messages are kept as bytes: turning each of hundreds of thousands
+        /// into a `String` costs a validation pass that only the text formats
+        /// need; the JSON report copies the bytes as they are.
+        func withMessage<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+            let count = header.messageCount
+            return withUnsafeMutablePointerToElements { body(UnsafeBufferPointer(start: $0, count: count)) }
+        }
+
+        func copy(message: [UInt8]? = nil) -> Storage {
+            if let message { return message.withUnsafeBufferPointer { Storage.make(header, message: $0) } }
+            return withMessage { Storage.make(header, message: $0) }
         }
     }
 
@@ -71,62 +95,63 @@ public struct Finding: Sendable, Hashable {
     }
 
     public var rule: String {
-        get { storage.rule }
-        set { unique().rule = newValue }
+        get { storage.header.rule }
+        set { unique().header.rule = newValue }
     }
     public var severity: Severity {
-        get { storage.severity }
-        set { unique().severity = newValue }
+        get { storage.header.severity }
+        set { unique().header.severity = newValue }
     }
     public var message: String {
-        get { String(decoding: storage.message, as: UTF8.self) }
-        set { unique().message = Array(newValue.utf8) }
+        get { storage.withMessage { String(decoding: $0, as: UTF8.self) } }
+        set { storage = storage.copy(message: Array(newValue.utf8)) }
     }
 
     /// The message's UTF-8 bytes, without making a `String` of them.
     public func withMessageBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-        storage.message.withUnsafeBufferPointer(body)
+        storage.withMessage(body)
     }
+
     /// The service the finding sits in; nil for findings on a channel or datastore.
     public var service: String? {
-        get { storage.service }
-        set { unique().service = newValue }
+        get { storage.header.service }
+        set { unique().header.service = newValue }
     }
     public var operation: String? {
-        get { storage.operation }
-        set { unique().operation = newValue }
+        get { storage.header.operation }
+        set { unique().header.operation = newValue }
     }
     /// The other end of a call or consumer.
     public var target: String? {
-        get { storage.target }
-        set { unique().target = newValue }
+        get { storage.header.target }
+        set { unique().header.target = newValue }
     }
     public var channel: String? {
-        get { storage.channel }
-        set { unique().channel = newValue }
+        get { storage.header.rare?.channel }
+        set { unique().header.rare = Rare.make(channel: newValue, datastore: datastore, path: path, suppression: suppression) }
     }
     public var datastore: String? {
-        get { storage.datastore }
-        set { unique().datastore = newValue }
+        get { storage.header.rare?.datastore }
+        set { unique().header.rare = Rare.make(channel: channel, datastore: newValue, path: path, suppression: suppression) }
     }
     /// Services in order, for a chain or a cycle.
     public var path: [String]? {
-        get { storage.path }
-        set { unique().path = newValue }
+        get { storage.header.rare?.path }
+        set { unique().header.rare = Rare.make(channel: channel, datastore: datastore, path: newValue, suppression: suppression) }
     }
     public var location: SourceLocation {
-        get { storage.location }
-        set { unique().location = newValue }
+        get { storage.header.location }
+        set { unique().header.location = newValue }
     }
     /// Set when an inline comment or a configuration entry suppresses the finding.
     public var suppression: Suppression? {
-        get { storage.suppression }
-        set { unique().suppression = newValue }
+        get { storage.header.rare?.suppression }
+        set { unique().header.rare = Rare.make(channel: channel, datastore: datastore, path: path, suppression: newValue) }
     }
     /// Set when the run compares with a baseline.
     public var baselineState: BaselineState? {
-        get { storage.baselineState }
-        set { unique().baselineState = newValue }
+        get { storage.header.baselineState }
+        set { unique().header.baselineState = newValue }
     }
 
     public init(rule: String, severity: Severity, message: String, service: String? = nil, operation: String? = nil,
@@ -138,23 +163,26 @@ public struct Finding: Sendable, Hashable {
 
     init(rule: String, severity: Severity, messageBytes message: [UInt8], service: String?, operation: String?,
          target: String?, channel: String?, datastore: String?, path: [String]?, location: SourceLocation) {
-        storage = Storage(rule: rule, severity: severity, message: message, service: service, operation: operation,
-                          target: target, channel: channel, datastore: datastore, path: path, location: location,
-                          suppression: nil, baselineState: nil)
+        let fields = Fields(rule: rule, severity: severity, baselineState: nil, messageCount: 0, service: service,
+                            operation: operation, target: target, location: location,
+                            rare: Rare.make(channel: channel, datastore: datastore, path: path, suppression: nil))
+        storage = message.withUnsafeBufferPointer { Storage.make(fields, message: $0) }
     }
 
     public static func == (lhs: Finding, rhs: Finding) -> Bool {
         if lhs.storage === rhs.storage { return true }
-        let a = lhs.storage, b = rhs.storage
-        return a.rule == b.rule && a.severity == b.severity && a.message == b.message && a.service == b.service
-            && a.operation == b.operation && a.target == b.target && a.channel == b.channel && a.datastore == b.datastore
-            && a.path == b.path && a.location == b.location && a.suppression == b.suppression && a.baselineState == b.baselineState
+        let a = lhs.storage.header, b = rhs.storage.header
+        let sameMessage = lhs.withMessageBytes { x in rhs.withMessageBytes { y in x.elementsEqual(y) } }
+        return a.rule == b.rule && a.severity == b.severity && sameMessage && a.service == b.service
+            && a.operation == b.operation && a.target == b.target && lhs.channel == rhs.channel
+            && lhs.datastore == rhs.datastore && lhs.path == rhs.path && a.location == b.location
+            && lhs.suppression == rhs.suppression && a.baselineState == b.baselineState
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(storage.rule)
-        hasher.combine(storage.message)
-        hasher.combine(storage.location)
+        hasher.combine(rule)
+        withMessageBytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        hasher.combine(location)
     }
 
     /// Counts for the exit status and the severity totals: neither suppressed nor in the baseline.

@@ -83,7 +83,7 @@ public struct TimeoutInversionRule: Rule {
         let analysis = context.analysis
         var findings: [Finding] = []
         // Many calls reach the same operation: explain each one once.
-        var breakdowns: [Int: String] = [:]
+        var breakdowns: [Int: Message] = [:]
         for call in context.topology.calls {
             guard let timeout = call.timeout else { continue }
             var slowest: (node: Int, time: Duration)?

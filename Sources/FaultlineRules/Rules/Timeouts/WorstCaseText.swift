@@ -3,9 +3,9 @@ import FaultlineGraph
 
 extension RuleContext {
     /// "payments 3 × 2s + 300ms backoff" — how one call's worst case is made.
-    func worstCaseText(of callID: CallID) -> String {
+    func worstCaseText(of callID: CallID) -> Message {
         let call = topology.calls[callID]
-        guard let timeout = call.timeout else { return Message("\(targetLabel(call)) (no timeout)").text }
+        guard let timeout = call.timeout else { return "\(targetLabel(call)) (no timeout)" }
         let attempts = call.retry.maxAttempts
         var backoff = Duration.zero
         if case .policy(let policy) = call.retry { backoff = policy.totalBackoff }
@@ -15,8 +15,8 @@ extension RuleContext {
         case (false, true): "\(targetLabel(call)) \(timeout) + \(backoff) backoff"
         case (false, false): "\(targetLabel(call)) \(timeout)"
         }
-        if call.perRequest > 1 && !call.parallel { return Message("(\(text.text)) × \(call.perRequest) per request").text }
-        return text.text
+        if call.perRequest > 1 && !call.parallel { return "(\(text)) × \(call.perRequest) per request" }
+        return text
     }
 
     /// How one request to a node adds up, largest parts first, e.g.
@@ -24,7 +24,7 @@ extension RuleContext {
     /// sequential calls (by share, then declaration order), the slowest
     /// parallel call after them when fewer than three are sequential, and how
     /// many more there are. Only the pieces shown are spelled out.
-    func worstCaseBreakdown(of node: Int) -> String {
+    func worstCaseBreakdown(of node: Int) -> Message {
         let perCall = analysis.worstCaseTimes.perCall
         var largest: [(share: Duration, call: CallID)] = []
         largest.reserveCapacity(4)
@@ -49,9 +49,10 @@ extension RuleContext {
         var pieces = largest.map { worstCaseText(of: $0.call) }
         let total = sequentialCount + (slowestParallel == nil ? 0 : 1)
         if let slowestParallel, pieces.count < 3 {
-            pieces.append(Message("the slowest parallel call, \(worstCaseText(of: slowestParallel.call))").text)
+            pieces.append("the slowest parallel call, \(worstCaseText(of: slowestParallel.call))")
         }
-        let shown = pieces.joined(separator: " + ")
-        return total > pieces.count ? Message("\(shown) + \(total - pieces.count) more").text : shown
+        var shown = pieces.first ?? ""
+        for piece in pieces.dropFirst() { shown = "\(shown) + \(piece)" }
+        return total > pieces.count ? "\(shown) + \(total - pieces.count) more" : shown
     }
 }

@@ -16,19 +16,26 @@ public struct YAMLParseResult: Sendable {
 /// explicit stack so nesting depth never becomes Swift call depth.
 public enum YAMLParser {
     public static func parse(_ bytes: [UInt8], file: String, limits: YAMLLimits = .default) -> YAMLParseResult {
+        build(bytes, file: file, limits: limits, stream: false) { $0.result() }
+    }
+
+    /// Runs libyaml over the bytes into a builder and hands the builder to
+    /// `finish`; `stream` lets the builder take several documents (`parseStream`).
+    static func build<Output>(_ bytes: [UInt8], file: String, limits: YAMLLimits, stream: Bool,
+                              _ finish: (DocumentBuilder) -> Output) -> Output {
         if bytes.count > limits.maxFileBytes {
-            return YAMLParseResult(document: nil, diagnostics: [
-                Diagnostic("the file is larger than the file size limit of \(YAMLLimits.describeBytes(limits.maxFileBytes)) (raise it with --max-file-size)",
-                           at: SourceLocation(file: file, line: 1, column: 1)),
-            ])
+            var failed = DocumentBuilder(file: file, limits: limits, capacity: 0, stream: stream)
+            failed.fail(Diagnostic("the file is larger than the file size limit of \(YAMLLimits.describeBytes(limits.maxFileBytes)) (raise it with --max-file-size)",
+                                   at: SourceLocation(file: file, line: 1, column: 1)))
+            return finish(failed)
         }
-        var builder = DocumentBuilder(file: file, limits: limits, capacity: bytes.count)
+        var builder = DocumentBuilder(file: file, limits: limits, capacity: bytes.count, stream: stream)
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         defer { parser.deallocate() }
         guard yaml_parser_initialize(parser) != 0 else {
-            return YAMLParseResult(document: nil, diagnostics: [
-                Diagnostic("could not start the YAML parser (out of memory)", at: SourceLocation(file: file, line: 1, column: 1)),
-            ])
+            var failed = DocumentBuilder(file: file, limits: limits, capacity: 0, stream: stream)
+            failed.fail(Diagnostic("could not start the YAML parser (out of memory)", at: SourceLocation(file: file, line: 1, column: 1)))
+            return finish(failed)
         }
         defer { yaml_parser_delete(parser) }
 
@@ -48,7 +55,7 @@ public enum YAMLParser {
                 if !keepGoing { return }
             }
         }
-        return builder.result()
+        return finish(builder)
     }
 
     public static func parse(_ text: String, file: String, limits: YAMLLimits = .default) -> YAMLParseResult {
@@ -184,10 +191,15 @@ struct DocumentBuilder {
     private var documentCount = 0
     private var diagnostics: [Diagnostic] = []
     private var fatal = false
+    /// Stream mode (`parseStream`): any number of documents, each with its own
+    /// anchors; `streamRoots` holds each finished document's root.
+    let stream: Bool
+    private(set) var streamRoots: [Int32?] = []
 
-    init(file: String, limits: YAMLLimits, capacity: Int) {
+    init(file: String, limits: YAMLLimits, capacity: Int, stream: Bool = false) {
         self.file = file
         self.limits = limits
+        self.stream = stream
         // Generated and hand-written topologies run at about one node per
         // nine bytes; reserving close to that avoids a doubling at the end.
         bytes.reserveCapacity(capacity)
@@ -206,6 +218,11 @@ struct DocumentBuilder {
         return YAMLParseResult(document: document, diagnostics: diagnostics.sorted())
     }
 
+    /// Stream mode: every document, sharing this builder's node arrays; none after a fatal error.
+    func streamDocuments() -> [YAMLDocument] {
+        fatal ? [] : streamRoots.map { YAMLDocument(file: file, nodes: nodes, children: children, bytes: bytes, rootID: $0) }
+    }
+
     private func location(_ mark: yaml_mark_t) -> SourceLocation {
         SourceLocation(file: file, line: mark.line + 1, column: mark.column + 1)
     }
@@ -216,7 +233,10 @@ struct DocumentBuilder {
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
             documentCount += 1
-            if documentCount > 1 {
+            if stream {
+                anchors.removeAll(keepingCapacity: true)
+                rootID = nil
+            } else if documentCount > 1 {
                 fail(Diagnostic("a topology file holds one YAML document; a second one starts here (split it into two files)", at: location(mark)))
                 return false
             }
@@ -252,6 +272,8 @@ struct DocumentBuilder {
             return openCollection(.mapping, flow: start.style == YAML_FLOW_MAPPING_STYLE, anchor: start.anchor, at: mark)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             return closeCollection()
+        case YAML_DOCUMENT_END_EVENT:
+            if stream { streamRoots.append(rootID) }
         case YAML_STREAM_END_EVENT, YAML_NO_EVENT:
             return false
         default:

@@ -1,0 +1,4 @@
+@testable import FaultlineImport
+import FaultlineModel
+import FaultlineYAML
+import Testing

@@ -79,6 +79,14 @@ struct IstioConfiguration {
         let name: String
         let exportTo: [String]?
         let meshInternal: Bool
+        let ports: [(number: Int?, protocol: String)]
+
+        /// Whether the sidecar sees only TCP or TLS on that port (or on every port when it is not known).
+        func l4Only(_ port: Int?) -> Bool {
+            let l4: Set<String> = ["TCP", "TLS", "HTTPS", "MONGO", "MYSQL", "REDIS"]
+            let chosen = port.flatMap { number in ports.filter { $0.number == number } }.flatMap { $0.isEmpty ? nil : $0 } ?? ports
+            return !chosen.isEmpty && chosen.allSatisfy { l4.contains($0.protocol.uppercased()) }
+        }
     }
 
     // MARK: Reading
@@ -278,7 +286,7 @@ struct IstioConfiguration {
                 if value.kind == .mapping {
                     pending.append((path, value, depth + 1))
                 } else if let text = value.text, path.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }) {
-                    parts.append("\(path): \(TopologyRenderer.scalar(text))")
+                    parts.append("\(path): \(TopologyRenderer.flowValue(text))")
                 }
             }
         }
@@ -290,9 +298,13 @@ struct IstioConfiguration {
         for element in spec["hosts"].flatMap({ reader.list($0, what: "'hosts'") }) ?? [] {
             if let text = reader.string(element, what: "a ServiceEntry host") { hosts.append((text.lowercased(), element)) }
         }
+        var ports: [(Int?, String)] = []
+        for port in spec["ports"]?.elements ?? [] {
+            ports.append((port["number"]?.text.flatMap { Int($0) }, port["protocol"]?.text ?? ""))
+        }
         serviceEntries.append(ServiceEntry(hosts: hosts, namespace: object.namespace, name: object.name,
                                            exportTo: strings(spec["exportTo"], what: "'exportTo'"),
-                                           meshInternal: spec["location"]?.text == "MESH_INTERNAL"))
+                                           meshInternal: spec["location"]?.text == "MESH_INTERNAL", ports: ports))
     }
 
     // MARK: Hosts
@@ -330,10 +342,10 @@ struct IstioConfiguration {
         return first + second + rest
     }
 
-    func serviceEntry(for host: String, from namespace: String) -> (namespace: String, origin: Origin, meshInternal: Bool)? {
+    func serviceEntry(for host: String, from namespace: String) -> (namespace: String, origin: Origin, meshInternal: Bool, l4Only: (Int?) -> Bool)? {
         for entry in serviceEntries where Self.visible(entry.exportTo, owner: entry.namespace, from: namespace) {
             if let match = entry.hosts.first(where: { Self.matches($0.pattern, host) }) {
-                return (entry.namespace, Origin("ServiceEntry \(entry.name) host \(match.pattern)", at: match.node), entry.meshInternal)
+                return (entry.namespace, Origin("ServiceEntry \(entry.name) host \(match.pattern)", at: match.node), entry.meshInternal, entry.l4Only)
             }
         }
         return nil
@@ -414,8 +426,10 @@ struct IstioConfiguration {
             }
             return
         }
-        let governing = governingRoute(callRoute, caller: caller)
-        if let (service, route) = governing {
+        let governing = callRoute.l4Only ? nil : governingRoute(callRoute, caller: caller)
+        if callRoute.l4Only {
+            // TCP or TLS the sidecar cannot read: HTTP routes and default retries do not apply.
+        } else if let (service, route) = governing {
             let name = routeName(service, route)
             call.governedBy = Origin(name, at: route.node)
             let perTry = route.retries?.perTryTimeout

@@ -582,6 +582,9 @@ struct KubernetesImporter {
     struct CallRoute {
         let fqdn: String
         let targetNamespace: String
+        /// The sidecar sees only TCP or TLS (a `tcp-` port, TLS the app starts itself):
+        /// no HTTP route, so no route timeout, retries or default retries.
+        var l4Only = false
     }
 
     private func resolve(_ reference: HostReference, variable: EnvVar, from workload: Workload, index: ServiceIndex,
@@ -589,7 +592,8 @@ struct KubernetesImporter {
         let namespace = workload.object.namespace
         if let service = index.service(forHost: reference.host, from: namespace) {
             let fqdn = "\(service.object.name).\(service.object.namespace).svc.cluster.local".lowercased()
-            let route = CallRoute(fqdn: fqdn, targetNamespace: service.object.namespace)
+            let route = CallRoute(fqdn: fqdn, targetNamespace: service.object.namespace,
+                                  l4Only: protocolOf(service, port: reference.port)?.value == .tcp)
             if service.selector.isEmpty {
                 // ExternalName, or endpoints managed by hand: outside the workloads of the input.
                 let why = service.externalName.map { "Service \(service.object.name) type ExternalName \($0.text)" }
@@ -620,14 +624,18 @@ struct KubernetesImporter {
                                          delivery: nil, origin: Origin("Kafka \(cluster.name) (Strimzi)", at: cluster.nameNode))), nil)
         }
         if let entry = istio.serviceEntry(for: reference.host, from: namespace) {
-            let route = CallRoute(fqdn: reference.host, targetNamespace: entry.namespace)
+            let port = reference.port ?? (reference.scheme == "https" ? 443 : reference.scheme == "http" ? 80 : nil)
+            let route = CallRoute(fqdn: reference.host, targetNamespace: entry.namespace,
+                                  l4Only: reference.scheme == "https" || entry.l4Only(port))
             let name = TopologyNames.safe(reference.host)
             guard name.isTopologyName else { return (nil, nil) }
             if entry.meshInternal { return (.service(name, via: nil, declaration: entry.origin), route) }
             return (.external(name, origin: entry.origin), route)
         }
         if let host = EnvironmentInference.publicHost(reference) {
-            return (.external(host, origin: Origin("external host named by \(variable.why)", at: variable.location)), CallRoute(fqdn: host, targetNamespace: namespace))
+            // Without a ServiceEntry the sidecar passes the connection through as TCP.
+            return (.external(host, origin: Origin("external host named by \(variable.why)", at: variable.location)),
+                    CallRoute(fqdn: host, targetNamespace: namespace, l4Only: true))
         }
         return (nil, nil)
     }

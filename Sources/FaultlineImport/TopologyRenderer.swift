@@ -185,6 +185,14 @@ struct TopologyRenderer {
         return quoted + "\""
     }
 
+    /// A value inside a flow mapping: numbers and durations plain, other text as `scalar` writes it.
+    static func flowValue(_ text: String) -> String {
+        if Int(text) != nil || Double(text) != nil || GoDuration.parse(text) != nil && text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." }) {
+            return text
+        }
+        return scalar(text)
+    }
+
     /// Comment text that stays one comment: no line breaks or control
     /// characters, and never a suppression marker.
     static func commentSafe(_ text: String) -> String {

@@ -19,8 +19,10 @@ public struct Linter: Sendable {
         self.baseline = baseline
     }
 
-    /// `timing` wraps each stage by name, for `--timings`.
-    public func run(_ sources: [SourceFile], timing: Timing = .none) -> Result<Report, LoadFailure> {
+    /// `timing` wraps each stage by name, for `--timings`. `relocation` moves
+    /// findings from a generated topology back to the files it was generated
+    /// from (`lint --from`), after suppressions and before the baseline.
+    public func run(_ sources: [SourceFile], timing: Timing = .none, relocation: Relocation? = nil) -> Result<Report, LoadFailure> {
         let parsed = timing.measure("parse") { sources.map { YAMLParser.parse($0.bytes, file: $0.name, limits: limits) } }
         let loaded = timing.measure("load") { TopologyLoader.load(parsed, fileNames: sources.map(\.name)) }
         let topology: Topology
@@ -45,13 +47,41 @@ public struct Linter: Sendable {
         var findings = analyzer.run(analysis) { rule, check in timing.measure("rule \(rule)", check) }
         let ran = Set(analyzer.rules.map { $0.description.id }.filter(configuration.isEnabled))
         findings = SuppressionEngine(inline: inline, configuration: configuration, ranRules: ran).apply(to: findings)
+        if let relocation { findings = relocation.apply(to: findings) }
         var fixed: [Baseline.Entry] = []
         if let baseline {
             (findings, fixed) = baseline.apply(to: findings)
         }
         let rules = analyzer.rules.map { $0.description }.filter { configuration.isEnabled($0.id) }
-        return .success(Report(topology: topology, findings: findings, rules: rules, failOn: failOn,
+        var reported = topology
+        if let relocation { reported.files = relocation.files }
+        return .success(Report(topology: reported, findings: findings, rules: rules, failOn: failOn,
                                baselineUsed: baseline != nil, fixed: fixed))
+    }
+}
+
+/// Where the findings of a generated topology really belong: a map from
+/// positions in the generated file to positions in its sources, and the
+/// source files the report lists in its place.
+public struct Relocation: Sendable {
+    public var files: [String]
+    public var location: @Sendable (SourceLocation) -> SourceLocation
+
+    public init(files: [String], location: @escaping @Sendable (SourceLocation) -> SourceLocation) {
+        self.files = files
+        self.location = location
+    }
+
+    /// The findings with their locations (and their suppressions' locations) moved, in report order again.
+    func apply(to findings: [Finding]) -> [Finding] {
+        Finding.sortedInReportOrder(findings.map { finding in
+            var moved = finding
+            moved.location = location(finding.location)
+            if let suppression = finding.suppression {
+                moved.suppression = Suppression(kind: suppression.kind, reason: suppression.reason, location: location(suppression.location))
+            }
+            return moved
+        })
     }
 }
 

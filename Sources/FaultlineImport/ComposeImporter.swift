@@ -163,6 +163,7 @@ struct ComposeImporter {
     }
 
     private func singleDocument(_ file: ParsedFile) -> YAMLNode? {
+        if file.unreadable { return nil }
         if file.documents.count > 1, let second = file.documents[1].root {
             reader.error("a Compose file holds one YAML document; a second one starts here", at: second)
         }

@@ -64,6 +64,8 @@ public struct ImportResult: Sendable {
 struct ParsedFile {
     let name: String
     let documents: [YAMLDocument]
+    /// The YAML could not be read (already reported): no documents, and nothing more to say.
+    var unreadable = false
 }
 
 public enum Importer {
@@ -78,7 +80,8 @@ public enum Importer {
         for file in files {
             let stream = YAMLParser.parseStream(file.bytes, file: file.name, limits: options.limits)
             reader.append(stream.diagnostics)
-            parsed.append(ParsedFile(name: file.name, documents: stream.documents))
+            parsed.append(ParsedFile(name: file.name, documents: stream.documents,
+                                     unreadable: stream.documents.isEmpty && !stream.diagnostics.isEmpty))
         }
         var system: ImportedSystem
         switch source {

@@ -461,6 +461,13 @@ struct IstioConfiguration {
             } else if meshDefaults {
                 call.retry = Sourced(value: Self.defaultRetry, origin: Origin("Istio default retries: 2 (no retries on \(name))", at: route.node))
             }
+            // Without perTryTimeout each attempt may take the whole route timeout, and the
+            // route timeout bounds all of them together: the topology has no field for that cap.
+            if perTry == nil, let timeout = route.timeout, timeout.value != .zero,
+               case .policy(let attempts, _, _, _, _)? = call.retry?.value, attempts > 1 {
+                call.extensions.append(ExtensionFact(key: "x-istio-route-timeout", value: timeout.value.description,
+                                                     origin: Origin("\(name) timeout (caps all attempts together)", at: timeout.node)))
+            }
         } else if meshDefaults {
             call.retry = Sourced(value: Self.defaultRetry, origin: Origin("Istio default retries: 2 (caller in the mesh, no VirtualService for \(callRoute.fqdn))", at: call.origin.location))
         }

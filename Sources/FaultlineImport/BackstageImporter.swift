@@ -10,7 +10,6 @@ struct BackstageImporter {
     struct Entity {
         /// Lowercased, as Backstage compares kinds.
         let kind: String
-        let displayKind: String
         let name: String
         let namespace: String
         let nameNode: YAMLNode
@@ -284,7 +283,7 @@ struct BackstageImporter {
                 }
                 guard let name = reader.string(nameNode, what: "'metadata.name'") else { continue }
                 let namespace = root.path("metadata", "namespace")?.text ?? "default"
-                entities.append(Entity(kind: lower, displayKind: kind, name: name, namespace: namespace, nameNode: nameNode, root: root))
+                entities.append(Entity(kind: lower, name: name, namespace: namespace, nameNode: nameNode, root: root))
             }
         }
         return entities

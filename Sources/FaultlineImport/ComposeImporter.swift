@@ -83,7 +83,7 @@ struct ComposeImporter {
         var roles: [String: Role] = [:]
         for name in order {
             guard let service = services[name] else { continue }
-            roles[name] = role(of: service, namedAsQueue: queueNamed(name, services: services, hosts: hosts))
+            roles[name] = role(of: service, namedAsQueue: { queueNamed(name, services: services, hosts: hosts) })
         }
 
         for name in order {
@@ -306,14 +306,14 @@ struct ComposeImporter {
 
     // MARK: Roles
 
-    private func role(of service: ComposeService, namedAsQueue: Bool) -> Role {
+    private func role(of service: ComposeService, namedAsQueue: () -> Bool) -> Role {
         guard let (image, imageNode) = service.image, let kind = Infrastructure.classify(image: image) else { return .app }
         let origin = Origin("image \(image)", at: imageNode)
         switch kind {
         case .database(let kind):
             return .datastore(kind: kind, origin: origin)
         case .keyValue(let kind):
-            guard namedAsQueue else { return .datastore(kind: kind, origin: origin) }
+            guard namedAsQueue() else { return .datastore(kind: kind, origin: origin) }
             return .broker(BrokerTarget(channel: TopologyNames.safe(service.name), broker: Sourced(value: .other, origin: origin),
                                         delivery: nil, origin: Origin("compose service \(service.name) (\(kind) used as a queue)", at: service.key)))
         case .broker(let broker, let product):

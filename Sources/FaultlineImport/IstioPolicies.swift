@@ -12,7 +12,11 @@ struct IstioConfiguration {
     private(set) var virtualServices: [VirtualService] = []
     private(set) var destinationRules: [DestinationRule] = []
     private(set) var serviceEntries: [ServiceEntry] = []
-    private var namespaces = Set<String>()
+    /// Indexes of virtualServices and destinationRules by exact host; patterns with `*` are kept apart.
+    private var virtualServicesByHost: [String: [Int]] = [:]
+    private var wildcardVirtualServices: [Int] = []
+    private var destinationRulesByHost: [String: [Int]] = [:]
+    private var wildcardDestinationRules: [Int] = []
 
     /// Istio's retry policy where a route sets none: 2 retries (3 attempts)
     /// on connect-failure, refused-stream, unavailable, cancelled and
@@ -93,7 +97,6 @@ struct IstioConfiguration {
 
     mutating func add(_ object: KubernetesImporter.Object) {
         present = true
-        namespaces.insert(object.namespace)
         let spec = object.root["spec"]
         guard let spec, spec.kind == .mapping else {
             if object.kind != "Gateway" { reader.error("this \(object.kind) needs a 'spec' mapping", at: object.nameNode) }
@@ -106,8 +109,6 @@ struct IstioConfiguration {
         default: break
         }
     }
-
-    mutating func finish() {}
 
     private func strings(_ node: YAMLNode?, what: String) -> [String]? {
         guard let node else { return nil }
@@ -134,6 +135,7 @@ struct IstioConfiguration {
                 reader.notes.add("skipped VirtualService field '\(key)'", at: keyNode)
             }
         }
+        Self.index(hosts, as: virtualServices.count, into: &virtualServicesByHost, wildcards: &wildcardVirtualServices)
         virtualServices.append(VirtualService(object: object, hosts: hosts, gateways: strings(spec["gateways"], what: "'gateways'") ?? [],
                                               exportTo: strings(spec["exportTo"], what: "'exportTo'"), routes: routes))
     }
@@ -225,6 +227,7 @@ struct IstioConfiguration {
         for (key, keyNode, _) in reader.mapping(spec, what: "the DestinationRule spec") ?? [] where !["host", "trafficPolicy", "subsets", "exportTo", "workloadSelector"].contains(key) {
             reader.notes.add("skipped DestinationRule field '\(key)'", at: keyNode)
         }
+        Self.index(normalize(host, namespace: object.namespace), as: destinationRules.count, into: &destinationRulesByHost, wildcards: &wildcardDestinationRules)
         destinationRules.append(DestinationRule(object: object, hosts: normalize(host, namespace: object.namespace),
                                                 exportTo: strings(spec["exportTo"], what: "'exportTo'"),
                                                 policy: spec["trafficPolicy"].map { readTrafficPolicy($0, rule: object.name) }, subsets: subsets))
@@ -323,6 +326,21 @@ struct IstioConfiguration {
         return [lower]
     }
 
+    private static func index(_ hosts: [String], as position: Int, into byHost: inout [String: [Int]], wildcards: inout [Int]) {
+        for host in Set(hosts) {
+            if host.hasPrefix("*") {
+                if wildcards.last != position { wildcards.append(position) }
+            } else {
+                byHost[host, default: []].append(position)
+            }
+        }
+    }
+
+    /// Positions of the resources that may match a host, in input order.
+    private static func candidates(_ host: String, _ byHost: [String: [Int]], _ wildcards: [Int]) -> [Int] {
+        Array(Set((byHost[host] ?? []) + wildcards)).sorted()
+    }
+
     static func matches(_ pattern: String, _ host: String) -> Bool {
         if pattern == "*" || pattern == host { return true }
         if pattern.hasPrefix("*.") { return host.hasSuffix(String(pattern.dropFirst())) }
@@ -376,7 +394,7 @@ struct IstioConfiguration {
     /// the VirtualService it belongs to.
     private func governingRoute(_ callRoute: KubernetesImporter.CallRoute, caller: KubernetesImporter.Workload) -> (VirtualService, Route)? {
         let namespace = caller.object.namespace
-        let candidates = virtualServices.filter { service in
+        let candidates = Self.candidates(callRoute.fqdn, virtualServicesByHost, wildcardVirtualServices).map { virtualServices[$0] }.filter { service in
             service.meshBound && Self.visible(service.exportTo, owner: service.object.namespace, from: namespace)
                 && service.hosts.contains { Self.matches($0, callRoute.fqdn) }
         }
@@ -409,7 +427,7 @@ struct IstioConfiguration {
 
     private func destinationRule(_ callRoute: KubernetesImporter.CallRoute, caller: KubernetesImporter.Workload) -> DestinationRule? {
         let namespace = caller.object.namespace
-        let candidates = destinationRules.filter {
+        let candidates = Self.candidates(callRoute.fqdn, destinationRulesByHost, wildcardDestinationRules).map { destinationRules[$0] }.filter {
             Self.visible($0.exportTo, owner: $0.object.namespace, from: namespace) && $0.hosts.contains { Self.matches($0, callRoute.fqdn) }
         }
         return Self.ranked(candidates, namespace: { $0.object.namespace }, caller: namespace, target: callRoute.targetNamespace).first

@@ -113,7 +113,6 @@ struct KubernetesImporter {
                 }
             }
         }
-        istio.finish()
 
         var system = ImportedSystem()
         let units = assignUnits(workloads)
@@ -534,8 +533,9 @@ struct KubernetesImporter {
     struct ServiceIndex {
         let services: [KubeService]
         let byName: [String: KubeService]
-        let workloads: [Workload]
         let namespaces: Set<String>
+        /// Per Service (by key), the units it selects, in input order; computed once.
+        private let selected: [String: [String]]
 
         init(services: [KubeService], workloads: [Workload], namespaces: Set<String>) {
             self.services = services
@@ -544,8 +544,22 @@ struct KubernetesImporter {
                 byName[Self.key(service.object.name, service.object.namespace)] = service
             }
             self.byName = byName
-            self.workloads = workloads
             self.namespaces = namespaces
+            // Workloads by namespace and pod label, so a selector looks at the few that carry its first label.
+            var byLabel: [String: [Workload]] = [:]
+            for workload in workloads where !workload.unit.isEmpty {
+                for (key, value) in workload.podLabels { byLabel["\(workload.object.namespace)\u{0}\(key)=\(value)", default: []].append(workload) }
+            }
+            var selected: [String: [String]] = [:]
+            for service in byName.values {
+                guard let first = service.selector.min(by: { $0.key < $1.key }) else { continue }
+                var units: [String] = []
+                for workload in byLabel["\(service.object.namespace)\u{0}\(first.key)=\(first.value)"] ?? [] where !units.contains(workload.unit) {
+                    if service.selector.allSatisfy({ workload.podLabels[$0.key] == $0.value }) { units.append(workload.unit) }
+                }
+                selected[Self.key(service.object.name, service.object.namespace)] = units
+            }
+            self.selected = selected
         }
 
         static func key(_ name: String, _ namespace: String) -> String { "\(namespace)/\(name)".lowercased() }
@@ -554,14 +568,7 @@ struct KubernetesImporter {
 
         /// The units a Service selects, in input order.
         func units(behind service: KubeService) -> [String] {
-            guard !service.selector.isEmpty else { return [] }
-            var units: [String] = []
-            for workload in workloads where workload.object.namespace == service.object.namespace && !workload.unit.isEmpty {
-                if service.selector.allSatisfy({ workload.podLabels[$0.key] == $0.value }), !units.contains(workload.unit) {
-                    units.append(workload.unit)
-                }
-            }
-            return units
+            selected[Self.key(service.object.name, service.object.namespace)] ?? []
         }
 
         /// The Service a host names, seen from `namespace`: `svc`, `svc.ns`,

@@ -196,6 +196,8 @@ struct TopologyRenderer {
     /// Comment text that stays one comment: no line breaks or control
     /// characters, and never a suppression marker.
     static func commentSafe(_ text: String) -> String {
+        // The usual case: printable ASCII without the marker.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }), !text.contains("faultline:ignore") { return text }
         var result = ""
         for scalar in text.unicodeScalars {
             result.unicodeScalars.append(scalar.properties.generalCategory == .control ? "?" : scalar)

@@ -76,6 +76,7 @@ struct Lint: RunnableCommand {
         if maxDepth < 1 { throw ValidationError("--max-depth must be at least 1") }
         if maxScalarLength < 1 { throw ValidationError("--max-scalar-length must be at least 1") }
         if baseline != nil, writeBaseline != nil { throw ValidationError("use --baseline or --write-baseline, not both") }
+        if from == nil, verbose || noMeshDefaults { throw ValidationError("--verbose and --no-mesh-defaults go with --from") }
     }
 
     func execute() -> Int32 {

@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "faultline", targets: ["faultline"]),
-        .library(name: "FaultlineKit", targets: ["FaultlineYAML", "FaultlineModel", "FaultlineGraph", "FaultlineRules", "FaultlineReport"]),
+        .library(name: "FaultlineKit", targets: ["FaultlineYAML", "FaultlineModel", "FaultlineGraph", "FaultlineRules", "FaultlineReport", "FaultlineImport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,11 +27,13 @@ let package = Package(
         .target(name: "FaultlineRules", dependencies: ["FaultlineYAML", "FaultlineModel", "FaultlineGraph"]),
         // findings -> text, JSON, SARIF, GitHub annotations, JUnit, Markdown
         .target(name: "FaultlineReport", dependencies: ["FaultlineModel", "FaultlineRules"]),
+        // Compose, Kubernetes + Istio, Backstage -> a native topology with the origin of every fact
+        .target(name: "FaultlineImport", dependencies: ["FaultlineYAML", "FaultlineModel"]),
         // the command line
         .executableTarget(
             name: "faultline",
             dependencies: [
-                "FaultlineYAML", "FaultlineModel", "FaultlineGraph", "FaultlineRules", "FaultlineReport",
+                "FaultlineYAML", "FaultlineModel", "FaultlineGraph", "FaultlineRules", "FaultlineReport", "FaultlineImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,6 +46,7 @@ let package = Package(
         .testTarget(name: "FaultlineYAMLTests", dependencies: ["FaultlineYAML"]),
         .testTarget(name: "FaultlineModelTests", dependencies: ["FaultlineModel"]),
         .testTarget(name: "FaultlineGraphTests", dependencies: ["FaultlineModel", "FaultlineGraph"]),
+        .testTarget(name: "FaultlineImportTests", dependencies: ["FaultlineYAML", "FaultlineModel", "FaultlineImport"]),
         .testTarget(name: "FaultlineRulesTests", dependencies: ["FaultlineYAML", "FaultlineModel", "FaultlineGraph", "FaultlineRules", "FaultlineReport"]),
         // Runs the built binary, so it depends on the executable to have it built first.
         .testTarget(

@@ -19,10 +19,12 @@ public struct Linter: Sendable {
         self.baseline = baseline
     }
 
-    /// `timing` wraps each stage by name, for `--timings`.
+    /// `timing` wraps each stage by name, for `--timings`. `relocation` moves
+    /// findings from a generated topology back to the files it was generated
+    /// from (`lint --from`), after suppressions and before the baseline.
     /// The sources are consumed: a caller that hands over its only copy lets
     /// the file bytes go as soon as they are parsed.
-    public func run(_ sources: consuming [SourceFile], timing: Timing = .none) -> Result<Report, LoadFailure> {
+    public func run(_ sources: consuming [SourceFile], timing: Timing = .none, relocation: Relocation? = nil) -> Result<Report, LoadFailure> {
         var files = consume sources
         let ids = RuleCatalog.all.map { $0.description.id }
         var inline: [InlineSuppression] = []
@@ -62,13 +64,41 @@ public struct Linter: Sendable {
         checked.findings = []
         let ran = Set(analyzer.rules.map { $0.description.id }.filter(configuration.isEnabled))
         findings = SuppressionEngine(inline: inline, configuration: configuration, ranRules: ran).apply(to: findings)
+        if let relocation { findings = relocation.apply(to: findings) }
         var fixed: [Baseline.Entry] = []
         if let baseline {
             (findings, fixed) = baseline.apply(to: findings)
         }
         let rules = analyzer.rules.map { $0.description }.filter { configuration.isEnabled($0.id) }
-        return .success(Report(topology: topology, findings: findings, rules: rules, failOn: failOn,
+        var reported = topology
+        if let relocation { reported.files = relocation.files }
+        return .success(Report(topology: reported, findings: findings, rules: rules, failOn: failOn,
                                baselineUsed: baseline != nil, fixed: fixed))
+    }
+}
+
+/// Where the findings of a generated topology really belong: a map from
+/// positions in the generated file to positions in its sources, and the
+/// source files the report lists in its place.
+public struct Relocation: Sendable {
+    public var files: [String]
+    public var location: @Sendable (SourceLocation) -> SourceLocation
+
+    public init(files: [String], location: @escaping @Sendable (SourceLocation) -> SourceLocation) {
+        self.files = files
+        self.location = location
+    }
+
+    /// The findings with their locations (and their suppressions' locations) moved, in report order again.
+    func apply(to findings: [Finding]) -> [Finding] {
+        Finding.sortedInReportOrder(findings.map { finding in
+            var moved = finding
+            moved.location = location(finding.location)
+            if let suppression = finding.suppression {
+                moved.suppression = Suppression(kind: suppression.kind, reason: suppression.reason, location: location(suppression.location))
+            }
+            return moved
+        })
     }
 }
 

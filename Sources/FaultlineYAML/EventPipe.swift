@@ -9,7 +9,7 @@ import Darwin
 /// value or an alias's name) and its anchor are ranges of the chunk's bytes.
 struct ParseEvent {
     enum Kind: UInt8 {
-        case streamEnd, documentStart, scalar, alias, sequenceStart, mappingStart, sequenceEnd, mappingEnd, other
+        case streamEnd, documentStart, documentEnd, scalar, alias, sequenceStart, mappingStart, sequenceEnd, mappingEnd, other
     }
 
     var kind: Kind
@@ -258,6 +258,8 @@ final class EventPipe: @unchecked Sendable {
             record.kind = .streamEnd
         case YAML_DOCUMENT_START_EVENT:
             record.kind = .documentStart
+        case YAML_DOCUMENT_END_EVENT:
+            record.kind = .documentEnd
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
             record.kind = .scalar
@@ -289,7 +291,7 @@ final class EventPipe: @unchecked Sendable {
         case YAML_MAPPING_END_EVENT:
             record.kind = .mappingEnd
         default:
-            return .other  // stream start, document end: nothing to build
+            return .other  // stream start: nothing to build
         }
         chunk.append(record)
         return record.kind

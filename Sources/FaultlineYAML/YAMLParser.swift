@@ -15,13 +15,20 @@ public struct YAMLParseResult: Sendable {
 /// explicit stack so nesting depth never becomes Swift call depth.
 public enum YAMLParser {
     public static func parse(_ bytes: [UInt8], file: String, limits: YAMLLimits = .default) -> YAMLParseResult {
+        build(bytes, file: file, limits: limits, stream: false) { $0.result() }
+    }
+
+    /// Runs libyaml over the bytes into a builder and hands the builder to
+    /// `finish`; `stream` lets the builder take several documents (`parseStream`).
+    static func build<Output>(_ bytes: [UInt8], file: String, limits: YAMLLimits, stream: Bool,
+                              _ finish: (DocumentBuilder) -> Output) -> Output {
         if bytes.count > limits.maxFileBytes {
-            return YAMLParseResult(document: nil, diagnostics: [
-                Diagnostic("the file is larger than the file size limit of \(YAMLLimits.describeBytes(limits.maxFileBytes)) (raise it with --max-file-size)",
-                           at: SourceLocation(file: file, line: 1, column: 1)),
-            ])
+            var failed = DocumentBuilder(file: file, limits: limits, capacity: 0, stream: stream)
+            failed.fail(Diagnostic("the file is larger than the file size limit of \(YAMLLimits.describeBytes(limits.maxFileBytes)) (raise it with --max-file-size)",
+                                   at: SourceLocation(file: file, line: 1, column: 1)))
+            return finish(failed)
         }
-        var builder = DocumentBuilder(file: file, limits: limits, capacity: bytes.count)
+        var builder = DocumentBuilder(file: file, limits: limits, capacity: bytes.count, stream: stream)
         bytes.withUnsafeBufferPointer { buffer in
             let pipe = EventPipe(input: buffer, maxScalarBytes: limits.maxScalarBytes)
             guard pipe.start() else {
@@ -44,7 +51,7 @@ public enum YAMLParser {
                 if chunk.isLast { return }
             }
         }
-        return builder.result()
+        return finish(builder)
     }
 
     public static func parse(_ text: String, file: String, limits: YAMLLimits = .default) -> YAMLParseResult {
@@ -179,10 +186,15 @@ struct DocumentBuilder {
     private var documentCount = 0
     private var diagnostics: [Diagnostic] = []
     private var fatal = false
+    /// Stream mode (`parseStream`): any number of documents, each with its own
+    /// anchors; `streamRoots` holds each finished document's root.
+    let stream: Bool
+    private(set) var streamRoots: [Int32?] = []
 
-    init(file: String, limits: YAMLLimits, capacity: Int) {
+    init(file: String, limits: YAMLLimits, capacity: Int, stream: Bool = false) {
         self.file = file
         self.limits = limits
+        self.stream = stream
         // Generated and hand-written topologies run at about one node per
         // nine bytes; reserving close to that avoids a doubling at the end.
         bytes.reserveCapacity(capacity)
@@ -201,6 +213,11 @@ struct DocumentBuilder {
         return YAMLParseResult(document: document, diagnostics: diagnostics.sorted())
     }
 
+    /// Stream mode: every document, sharing this builder's node arrays; none after a fatal error.
+    func streamDocuments() -> [YAMLDocument] {
+        fatal ? [] : streamRoots.map { YAMLDocument(file: file, nodes: nodes, children: children, bytes: bytes, rootID: $0) }
+    }
+
     private func location(_ event: ParseEvent) -> SourceLocation {
         SourceLocation(file: file, line: Int(event.line), column: Int(event.column))
     }
@@ -211,7 +228,10 @@ struct DocumentBuilder {
         switch event.kind {
         case .documentStart:
             documentCount += 1
-            if documentCount > 1 {
+            if stream {
+                anchors.removeAll(keepingCapacity: true)
+                rootID = nil
+            } else if documentCount > 1 {
                 fail(Diagnostic("a topology file holds one YAML document; a second one starts here (split it into two files)", at: location(event)))
                 return false
             }
@@ -243,6 +263,8 @@ struct DocumentBuilder {
             return openCollection(.mapping, flow: event.flag, anchor: anchorName(of: event, in: text), at: event)
         case .sequenceEnd, .mappingEnd:
             return closeCollection()
+        case .documentEnd:
+            if stream { streamRoots.append(rootID) }
         case .streamEnd:
             return false
         case .other:

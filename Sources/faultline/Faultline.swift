@@ -17,7 +17,7 @@ struct Faultline: ParsableCommand {
         abstract: "Static architecture analysis for service topologies.",
         discussion: "Reads a YAML topology of services, calls, channels and datastores, and flags what breaks under load.",
         version: Tool.version,
-        subcommands: [Lint.self, ListRules.self, Explain.self],
+        subcommands: [Lint.self, Import.self, ListRules.self, Explain.self],
         defaultSubcommand: nil
     )
 

@@ -4,6 +4,7 @@ import FaultlineYAML
 import FaultlineModel
 import FaultlineRules
 import FaultlineReport
+import FaultlineImport
 
 extension OutputFormat: ExpressibleByArgument {}
 extension FailThreshold: ExpressibleByArgument {}
@@ -57,6 +58,15 @@ struct Lint: RunnableCommand {
     @Flag(help: "Print how long each stage and each rule took, to standard error.")
     var timings = false
 
+    @Option(help: "Import the files from \(ImportSource.allCases.map(\.rawValue).joined(separator: ", ")) and lint the result; findings point into those files (see 'faultline import').")
+    var from: ImportSource?
+
+    @Flag(help: "With --from: list what the import skipped or guessed, on standard error.")
+    var verbose = false
+
+    @Flag(name: .customLong("no-mesh-defaults"), help: "With --from kubernetes: do not model Istio's default retries.")
+    var noMeshDefaults = false
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one topology file, '-' or a directory") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
@@ -66,6 +76,7 @@ struct Lint: RunnableCommand {
         if maxDepth < 1 { throw ValidationError("--max-depth must be at least 1") }
         if maxScalarLength < 1 { throw ValidationError("--max-scalar-length must be at least 1") }
         if baseline != nil, writeBaseline != nil { throw ValidationError("use --baseline or --write-baseline, not both") }
+        if from == nil, verbose || noMeshDefaults { throw ValidationError("--verbose and --no-mesh-defaults go with --from") }
     }
 
     func execute() -> Int32 {
@@ -82,17 +93,26 @@ struct Lint: RunnableCommand {
             }
         }
         let limits = YAMLLimits(maxFileBytes: maxFileSize, maxExpandedNodes: maxNodes, maxDepth: maxDepth, maxScalarBytes: maxScalarLength)
-        let sources: [SourceFile]
-        switch FileInput.gather(files, stdinName: stdinFilename, maxBytes: maxFileSize) {
-        case .success(let gathered): sources = gathered
-        case .failure(let failure): return reportInvalid(failure.diagnostics)
+        var sources: [SourceFile] = []
+        var relocation: Relocation?
+        if let from {
+            switch ImportInput.lintInput(from, paths: files, stdinName: stdinFilename,
+                                         options: ImportOptions(meshDefaults: !noMeshDefaults, limits: limits), verbose: verbose) {
+            case .success(let imported): (sources, relocation) = imported
+            case .failure(let failure): return reportInvalid(failure.diagnostics)
+            }
+        } else {
+            switch FileInput.gather(files, stdinName: stdinFilename, maxBytes: maxFileSize) {
+            case .success(let gathered): sources = gathered
+            case .failure(let failure): return reportInvalid(failure.diagnostics)
+            }
         }
 
         let timing = timings ? StageTimer.timing() : .none
         let linter = Linter(configuration: configuration, limits: limits,
                             failOn: failOn, baseline: recorded)
         let report: Report
-        switch linter.run(consume sources, timing: timing) {
+        switch linter.run(consume sources, timing: timing, relocation: relocation) {
         case .success(let value): report = value
         case .failure(let failure): return reportInvalid(failure.diagnostics)
         }

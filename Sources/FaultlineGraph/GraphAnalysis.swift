@@ -1,4 +1,5 @@
 public import FaultlineModel
+import Dispatch
 
 /// Everything the rules read, computed once and shared: the sync graph with
 /// its cycles, the request graph with its condensation, the entries, the path
@@ -16,13 +17,19 @@ public final class GraphAnalysis: Sendable {
 
     public init(_ topology: Topology) {
         self.topology = topology
-        services = ServiceGraph(topology)
-        requests = RequestGraph(topology)
-        entries = GraphAnalysis.entries(topology: topology, services: services, requests: requests)
-        paths = PathTables(topology: topology, requests: requests)
-        externalReach = ExternalReach(topology: topology, requests: requests)
-        worstCaseTimes = WorstCaseTimes(topology: topology, requests: requests)
-        messages = MessageGraph(topology)
+        // Independent tables are built two at a time: the request graph beside
+        // the service and message graphs, then the tables that read it.
+        let (first, requests) = inParallel(
+            { (ServiceGraph(topology), MessageGraph(topology)) },
+            { RequestGraph(topology) })
+        (services, messages) = first
+        self.requests = requests
+        let (paths, reach) = inParallel(
+            { PathTables(topology: topology, requests: requests) },
+            { (ExternalReach(topology: topology, requests: requests), WorstCaseTimes(topology: topology, requests: requests)) })
+        self.paths = paths
+        (externalReach, worstCaseTimes) = reach
+        entries = GraphAnalysis.entries(topology: topology, services: first.0, requests: requests)
     }
 
     /// The nearest external service a node reaches through required calls,
@@ -82,5 +89,42 @@ public final class GraphAnalysis: Sendable {
     /// The operation name of a request-graph node, or nil.
     public func operationName(of node: Int) -> String? {
         requests.operation(of: node).map { topology.services[requests.nodeService[node]].operations[$0].name }
+    }
+}
+
+/// Runs two computations side by side and returns both results.
+func inParallel<A, B>(_ first: () -> A, _ second: () -> B) -> (A, B) {
+    var a: A?, b: B?
+    withoutActuallyEscaping(first) { first in
+        withoutActuallyEscaping(second) { second in
+            withUnsafeMutablePointer(to: &a) { slotA in
+                withUnsafeMutablePointer(to: &b) { slotB in
+                    let slots = ResultSlots(first: first, second: second, a: slotA, b: slotB)
+                    DispatchQueue.concurrentPerform(iterations: 2) { index in slots.run(index) }
+                }
+            }
+        }
+    }
+    guard let a, let b else { preconditionFailure("concurrentPerform returned before both computations finished") }
+    return (a, b)
+}
+
+/// The two computations and where their results go; each slot is written by
+/// one worker only, and read after `concurrentPerform` has returned.
+private final class ResultSlots<A, B>: @unchecked Sendable {
+    let first: () -> A
+    let second: () -> B
+    let a: UnsafeMutablePointer<A?>
+    let b: UnsafeMutablePointer<B?>
+
+    init(first: @escaping () -> A, second: @escaping () -> B, a: UnsafeMutablePointer<A?>, b: UnsafeMutablePointer<B?>) {
+        self.first = first
+        self.second = second
+        self.a = a
+        self.b = b
+    }
+
+    func run(_ index: Int) {
+        if index == 0 { a.pointee = first() } else { b.pointee = second() }
     }
 }

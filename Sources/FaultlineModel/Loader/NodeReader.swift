@@ -200,6 +200,18 @@ public enum Names {
     /// Why `text` is not a valid name, or nil when it is.
     public static func problem(in text: String) -> String? {
         if text.isEmpty { return "it is empty" }
+        // The usual name, checked on its bytes; anything else is explained below.
+        var text = text
+        let plain = text.withUTF8 { bytes in
+            bytes.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                     UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."): return true
+                default: return false
+                }
+            }
+        }
+        if plain { return nil }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "a"..."z", "A"..."Z", "0"..."9", "-", "_", ".": continue

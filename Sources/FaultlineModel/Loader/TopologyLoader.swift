@@ -52,6 +52,14 @@ public struct LoadFailure: Error, Sendable {
     public init(diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
 }
 
+/// `switch key { case "timeout": … }` over mapping keys: lengths are compared
+/// first (free for these short strings), so a key is fully compared only with
+/// the cases of its own length — the loader runs these switches millions of
+/// times on a large topology.
+private func ~= (pattern: String, value: String) -> Bool {
+    pattern.utf8.count == value.utf8.count && pattern == value
+}
+
 private enum Keys {
     static let topLevel = ["faultline", "system", "defaults", "services", "channels", "datastores"]
     static let defaults = ["timeout", "retry", "circuit_breaker"]

@@ -87,6 +87,8 @@ public struct Finding: @unchecked Sendable, Hashable {
         }
     }
 
+    // Getters read one field through the header pointer: `storage.header.x`
+    // would copy every field (and retain every string) first.
     private var storage: Storage
 
     private mutating func unique() -> Storage {
@@ -95,11 +97,11 @@ public struct Finding: @unchecked Sendable, Hashable {
     }
 
     public var rule: String {
-        get { storage.header.rule }
+        get { storage.withUnsafeMutablePointerToHeader { $0.pointee.rule } }
         set { unique().header.rule = newValue }
     }
     public var severity: Severity {
-        get { storage.header.severity }
+        get { storage.withUnsafeMutablePointerToHeader { $0.pointee.severity } }
         set { unique().header.severity = newValue }
     }
     public var message: String {
@@ -114,43 +116,43 @@ public struct Finding: @unchecked Sendable, Hashable {
 
     /// The service the finding sits in; nil for findings on a channel or datastore.
     public var service: String? {
-        get { storage.header.service }
+        get { storage.withUnsafeMutablePointerToHeader { $0.pointee.service } }
         set { unique().header.service = newValue }
     }
     public var operation: String? {
-        get { storage.header.operation }
+        get { storage.withUnsafeMutablePointerToHeader { $0.pointee.operation } }
         set { unique().header.operation = newValue }
     }
     /// The other end of a call or consumer.
     public var target: String? {
-        get { storage.header.target }
+        get { storage.withUnsafeMutablePointerToHeader { $0.pointee.target } }
         set { unique().header.target = newValue }
     }
     public var channel: String? {
-        get { storage.header.rare?.channel }
+        get { storage.withUnsafeMutablePointerToHeader { $0.pointee.rare }?.channel }
         set { unique().header.rare = Rare.make(channel: newValue, datastore: datastore, path: path, suppression: suppression) }
     }
     public var datastore: String? {
-        get { storage.header.rare?.datastore }
+        get { storage.withUnsafeMutablePointerToHeader { $0.pointee.rare }?.datastore }
         set { unique().header.rare = Rare.make(channel: channel, datastore: newValue, path: path, suppression: suppression) }
     }
     /// Services in order, for a chain or a cycle.
     public var path: [String]? {
-        get { storage.header.rare?.path }
+        get { storage.withUnsafeMutablePointerToHeader { $0.pointee.rare }?.path }
         set { unique().header.rare = Rare.make(channel: channel, datastore: datastore, path: newValue, suppression: suppression) }
     }
     public var location: SourceLocation {
-        get { storage.header.location }
+        get { storage.withUnsafeMutablePointerToHeader { $0.pointee.location } }
         set { unique().header.location = newValue }
     }
     /// Set when an inline comment or a configuration entry suppresses the finding.
     public var suppression: Suppression? {
-        get { storage.header.rare?.suppression }
+        get { storage.withUnsafeMutablePointerToHeader { $0.pointee.rare }?.suppression }
         set { unique().header.rare = Rare.make(channel: channel, datastore: datastore, path: path, suppression: newValue) }
     }
     /// Set when the run compares with a baseline.
     public var baselineState: BaselineState? {
-        get { storage.header.baselineState }
+        get { storage.withUnsafeMutablePointerToHeader { $0.pointee.baselineState } }
         set { unique().header.baselineState = newValue }
     }
 

@@ -6,7 +6,13 @@ import Dispatch
 public struct JSONReporter: Sendable {
     public static let schema = 1
 
-    public init() {}
+    /// Findings per part of the array rendered at once (see `write`); any
+    /// size gives the same bytes.
+    let partSize: Int
+
+    public init() { partSize = 2048 }
+
+    init(partSize: Int) { self.partSize = max(1, partSize) }
 
     public func render(_ report: Report) -> String {
         let sink = OutputSink()
@@ -47,7 +53,6 @@ public struct JSONReporter: Sendable {
         // written in order: the report's bulk is this array. The part
         // buffers are made once and reused for every round.
         let findings = report.findings
-        let partSize = 2048
         let partCount = (findings.count + partSize - 1) / partSize
         let rendered = RenderedParts(count: min(JSONReporter.partsAtOnce, partCount), capacity: partSize * 400)
         var firstPart = 0

@@ -219,7 +219,9 @@ enum StageTimer {
         var out = "faultline timings (ms; resident memory at the end of the stage, MiB):\n"
         for (stage, nanoseconds, peak) in stages {
             let indent = stage.hasPrefix("rule ") ? "    " : ""
-            out += "  " + String(format3(Double(nanoseconds) / 1_000_000)) + "  \(String(repeating: " ", count: max(0, 5 - String(peak / 1024).count)))\(peak / 1024)  \(indent)\(stage)\n"
+            // A rule's own line has no memory figure: the rules run side by side.
+            let memory = stage.hasPrefix("rule ") ? "     " : String(repeating: " ", count: max(0, 5 - String(peak / 1024).count)) + String(peak / 1024)
+            out += "  " + String(format3(Double(nanoseconds) / 1_000_000)) + "  \(memory)  \(indent)\(stage)\n"
         }
         out += "  " + format3(Double(total) / 1_000_000) + "  \(String(repeating: " ", count: max(0, 5 - String(peak / 1024).count)))\(peak / 1024)  total of the stages; peak memory\n"
         printError(out)

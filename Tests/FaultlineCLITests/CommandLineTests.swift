@@ -54,6 +54,28 @@ struct CommandLineTests {
         #expect(strict.status == 1)
     }
 
+    @Test("--timings lists every stage and every rule on stderr and leaves the report as it was")
+    func timings() throws {
+        let plain = try CLI.run(["lint", "--format", "json", findingsExample])
+        let timed = try CLI.run(["lint", "--format", "json", "--timings", findingsExample])
+        #expect(timed.status == plain.status)
+        #expect(timed.stdout == plain.stdout)
+        let lines = timed.stderr.split(separator: "\n").map(String.init)
+        let stages = ["suppressions", "parse", "load", "graph", "rules (all, in parallel)", "sort", "report", "total of the stages; peak memory"]
+        for stage in stages {
+            #expect(lines.contains { $0.hasSuffix("  \(stage)") }, "no line for \(stage)")
+        }
+        for rule in RuleCatalog.all.map({ $0.description.id }) {
+            #expect(lines.contains { $0.hasSuffix("    rule \(rule)") }, "no line for rule \(rule)")
+        }
+        // Stages in pipeline order, each line a number of milliseconds first.
+        let order = stages.compactMap { stage in lines.firstIndex { $0.hasSuffix("  \(stage)") } }
+        #expect(order == order.sorted())
+        for line in lines.dropFirst() {
+            #expect(Double(line.split(separator: " ").first ?? "") != nil, "not a timing: \(line)")
+        }
+    }
+
     @Test("usage errors exit 2", arguments: [
         ["lint"], ["lint", "--format", "xml", "examples/online-shop.yaml"], ["lint", "--fail-on", "sometimes", "examples/online-shop.yaml"],
         ["lint", "--bogus", "examples/online-shop.yaml"], ["frobnicate"], ["explain", "missing-timout"],

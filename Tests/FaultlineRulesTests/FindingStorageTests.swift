@@ -1,0 +1,67 @@
+import FaultlineModel
+import FaultlineRules
+import FaultlineYAML
+import Testing
+
+/// Findings share one allocation between copies until one is changed, and
+/// messages are built as bytes: neither may be visible from outside.
+@Suite("Finding storage and messages")
+struct FindingStorageTests {
+    static let here = SourceLocation(file: "t.yaml", line: 3, column: 5)
+
+    static func sample() -> Finding {
+        Finding(rule: "missing-timeout", severity: .error, message: "a calls b × 3 — with no timeout", service: "a",
+                operation: "Op", target: "b", path: ["a", "b"], location: here)
+    }
+
+    @Test("changing a copy leaves the original as it was")
+    func copyOnWrite() {
+        let original = Self.sample()
+        var copy = original
+        copy.message = "changed"
+        copy.location = SourceLocation(file: "u.yaml", line: 1, column: 1)
+        copy.suppression = Suppression(kind: .inline, reason: "known", location: Self.here)
+        copy.baselineState = .unchanged
+        copy.channel = "orders"
+        copy.path = nil
+        #expect(original.message == "a calls b × 3 — with no timeout")
+        #expect(original.location == Self.here)
+        #expect(original.suppression == nil && original.baselineState == nil && original.channel == nil)
+        #expect(original.path == ["a", "b"])
+        #expect(copy.message == "changed" && copy.channel == "orders" && copy.path == nil)
+        #expect(copy.suppression?.reason == "known" && copy.baselineState == .unchanged)
+        #expect(original != copy)
+        #expect(original == Self.sample())
+        #expect(original.hashValue == Self.sample().hashValue)
+    }
+
+    @Test("the rare fields can be set and cleared one by one")
+    func rareFields() {
+        var finding = Self.sample()
+        finding.datastore = "db"
+        finding.suppression = Suppression(kind: .configuration, reason: "r", location: Self.here)
+        finding.path = nil
+        #expect(finding.datastore == "db" && finding.suppression != nil && finding.path == nil)
+        finding.datastore = nil
+        finding.suppression = nil
+        #expect(finding.datastore == nil && finding.suppression == nil && finding.channel == nil)
+        #expect(finding.withMessageBytes { Array($0) } == Array(finding.message.utf8))
+    }
+
+    @Test("durations in messages read as Duration.description does", arguments: [
+        0, 1, 999, 1_000, 1_500, 250_000, 1_000_000, 1_050_000, 1_500_000, 10_550_000, 59_999_999,
+        60_000_000, 90_000_000, 3_600_000_000, 5_400_000_000, Int64.max,
+    ] as [Int64])
+    func durations(_ microseconds: Int64) {
+        let duration = Duration(microseconds: microseconds)
+        let message: Message = "waits \(duration) for it"
+        #expect(message.text == "waits \(duration.description) for it")
+    }
+
+    @Test("numbers, strings and other messages in messages", arguments: [0, 7, -12, 1_000_000, Int.max, Int.min])
+    func numbers(_ number: Int) {
+        let inner: Message = "inner × \(number)"
+        let message: Message = "n=\(number), s=\("text — ünïcode"), m=(\(inner))"
+        #expect(message.text == "n=\(String(number)), s=text — ünïcode, m=(inner × \(String(number)))")
+    }
+}

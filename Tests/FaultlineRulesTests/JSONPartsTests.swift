@@ -1,0 +1,37 @@
+@testable import FaultlineReport
+import FaultlineModel
+import FaultlineRules
+import FaultlineYAML
+import Testing
+
+/// The JSON report renders its findings in parts, side by side: however the
+/// findings are cut into parts, the bytes are the same.
+@Suite("JSON report in parts")
+struct JSONPartsTests {
+    static func report(findings count: Int) throws -> Report {
+        let topology = try #require(try? TopologyLoader.load([SourceFile(name: "t.yaml", text: """
+        faultline: 1
+        services:
+          a: {}
+        """)]).get())
+        let findings = (0..<count).map { index in
+            Finding(rule: "missing-timeout", severity: index % 3 == 0 ? .error : .warning,
+                    message: "finding \(index) says \"quoted\" and \\ back — ok", service: "a",
+                    target: index % 2 == 0 ? "b" : nil, path: index % 5 == 0 ? ["a", "b"] : nil,
+                    location: SourceLocation(file: "t.yaml", line: index + 1, column: 3))
+        }
+        return Report(topology: topology, findings: findings)
+    }
+
+    @Test("parts of any size give the same bytes", arguments: [0, 1, 5, 4_097])
+    func sameBytes(_ count: Int) throws {
+        let report = try Self.report(findings: count)
+        let whole = JSONReporter(partSize: max(count, 1)).render(report)
+        for size in [1, 2, 3, 7, 1_000, 2_048] {
+            #expect(JSONReporter(partSize: size).render(report) == whole, "part size \(size)")
+        }
+        #expect(JSONReporter().render(report) == whole)
+        #expect(whole.hasSuffix("}\n"))
+        if count == 0 { #expect(whole.contains("\"findings\": []\n")) }
+    }
+}

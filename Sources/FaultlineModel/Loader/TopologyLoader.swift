@@ -1,4 +1,5 @@
 public import FaultlineYAML
+import Dispatch
 
 /// One input file: its name as the user gave it (it prefixes every position) and its bytes.
 public struct SourceFile: Sendable {
@@ -90,7 +91,10 @@ private struct Declaration {
 
 /// One load: declarations are gathered from every file first, so references
 /// may point into another file; then bodies are read and references resolved.
-private final class LoadSession {
+///
+/// Unchecked Sendable: the two halves of `readServices` each run on a fork of
+/// their own and only read what the forks share.
+private final class LoadSession: @unchecked Sendable {
     let reader = NodeReader()
     let fileNames: [String]
     var system: String?
@@ -110,15 +114,64 @@ private final class LoadSession {
 
     init(fileNames: [String]) { self.fileNames = fileNames }
 
+    /// A session that reads services with everything declared so far, into
+    /// calls and diagnostics of its own.
+    private func fork() -> LoadSession {
+        let fork = LoadSession(fileNames: fileNames)
+        fork.system = system
+        fork.defaults = defaults
+        fork.serviceDeclarations = serviceDeclarations
+        fork.serviceIDs = serviceIDs
+        fork.channelDeclarations = channelDeclarations
+        fork.channelIDs = channelIDs
+        fork.datastoreDeclarations = datastoreDeclarations
+        fork.datastoreIDs = datastoreIDs
+        fork.operationIDs = operationIDs
+        fork.operationDeclarations = operationDeclarations
+        return fork
+    }
+
     func load(_ documents: [YAMLDocument]) -> Topology {
         for (index, document) in documents.enumerated() {
             readTopLevel(document, file: index)
         }
         collectOperations()
-        let services = serviceDeclarations.enumerated().map { readService($0.element, id: $0.offset) }
+        let services = readServices()
         let channels = channelDeclarations.map(readChannel)
         let datastores = datastoreDeclarations.map(readDatastore)
         return Topology(system: system, files: fileNames, services: services, calls: calls, channels: channels, datastores: datastores)
+    }
+
+    /// Every service, read in two halves side by side on a large topology:
+    /// each half has its own calls and diagnostics, and the second half's
+    /// call ids move up by the first half's count when they are joined, so
+    /// the result is the same as reading them in order.
+    private func readServices() -> [Service] {
+        let declarations = serviceDeclarations
+        guard declarations.count >= 2_000 else {
+            return declarations.enumerated().map { readService($0.element, id: $0.offset) }
+        }
+        let middle = declarations.count / 2
+        let halves = [fork(), fork()]
+        let read = ServiceHalves()
+        DispatchQueue.concurrentPerform(iterations: 2) { half in
+            let range = half == 0 ? 0..<middle : middle..<declarations.count
+            read.store(range.map { halves[half].readService(declarations[$0], id: $0) }, at: half)
+        }
+        let offset = halves[0].calls.count
+        calls = halves[0].calls + halves[1].calls
+        reader.append(halves[0].reader.diagnostics)
+        reader.append(halves[1].reader.diagnostics)
+        return read.first + read.second.map { service in
+            var moved = service
+            moved.calls = service.calls.map { $0 + offset }
+            moved.operations = service.operations.map { operation in
+                var shifted = operation
+                shifted.calls = operation.calls.map { $0 + offset }
+                return shifted
+            }
+            return moved
+        }
     }
 
     // MARK: Top level
@@ -525,4 +578,20 @@ private final class LoadSession {
         reader.error(message, at: node)
         return nil
     }
+}
+
+/// The two halves' services, each written by one worker and read after both finished.
+private final class ServiceHalves: @unchecked Sendable {
+    var first: [Service] { slots[0] }
+    var second: [Service] { slots[1] }
+    private let slots = UnsafeMutablePointer<[Service]>.allocate(capacity: 2)
+
+    init() { slots.initialize(repeating: [], count: 2) }
+
+    deinit {
+        slots.deinitialize(count: 2)
+        slots.deallocate()
+    }
+
+    func store(_ services: [Service], at half: Int) { slots[half] = services }
 }

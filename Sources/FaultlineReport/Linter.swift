@@ -63,7 +63,7 @@ public struct Linter: Sendable {
         var findings = timing.measure("sort") { Finding.sortedInReportOrder(checked.findings) }
         checked.findings = []
         let ran = Set(analyzer.rules.map { $0.description.id }.filter(configuration.isEnabled))
-        findings = SuppressionEngine(inline: inline, configuration: configuration, ranRules: ran).apply(to: findings)
+        findings = timing.measure("suppress") { SuppressionEngine(inline: inline, configuration: configuration, ranRules: ran).apply(to: findings) }
         if let relocation { findings = relocation.apply(to: findings) }
         var fixed: [Baseline.Entry] = []
         if let baseline {

@@ -226,7 +226,11 @@ final class EventPipe: @unchecked Sendable {
         }
         defer { yaml_parser_delete(parser) }
         // libyaml reads a zero-length input as an empty stream; any base address will do.
-        guard let base = input.baseAddress ?? UnsafePointer(bitPattern: 1) else { return }
+        guard let base = input.baseAddress ?? UnsafePointer(bitPattern: 1) else {
+            chunk.isLast = true  // never taken; the consumer must still hear the end
+            _ = send(chunk)
+            return
+        }
         yaml_parser_set_input_string(parser, base, input.count)
         var event = yaml_event_t()
         while true {
@@ -264,7 +268,9 @@ final class EventPipe: @unchecked Sendable {
             let scalar = event.data.scalar
             record.kind = .scalar
             record.flag = scalar.style == YAML_PLAIN_SCALAR_STYLE && scalar.plain_implicit != 0
-            record.textLength = scalar.length
+            // The length stays when the text is not copied (over the limit: the
+            // builder stops at it), but never without text to point at.
+            record.textLength = scalar.value == nil ? 0 : scalar.length
             if let value = scalar.value, scalar.length > 0, scalar.length <= maxScalarBytes {
                 record.textStart = chunk.appendBytes(value, count: scalar.length)
             }

@@ -93,8 +93,10 @@ struct Lint: RunnableCommand {
             }
         }
         let limits = YAMLLimits(maxFileBytes: maxFileSize, maxExpandedNodes: maxNodes, maxDepth: maxDepth, maxScalarBytes: maxScalarLength)
+        let timing = timings ? StageTimer.timing() : .none
         var sources: [SourceFile] = []
         var relocation: Relocation?
+        let readStart = StageTimer.now()
         if let from {
             switch ImportInput.lintInput(from, paths: files, stdinName: stdinFilename,
                                          options: ImportOptions(meshDefaults: !noMeshDefaults, limits: limits), verbose: verbose) {
@@ -107,8 +109,7 @@ struct Lint: RunnableCommand {
             case .failure(let failure): return reportInvalid(failure.diagnostics)
             }
         }
-
-        let timing = timings ? StageTimer.timing() : .none
+        timing.record?(from == nil ? "read" : "read and import", StageTimer.now() - readStart)
         let linter = Linter(configuration: configuration, limits: limits,
                             failOn: failOn, baseline: recorded)
         let report: Report

@@ -29,7 +29,9 @@ public struct SuppressionEngine: Sendable {
         var usedInline = Set<[Int]>()   // [suppression index, rule index]
         var usedIgnores = Set<Int>()
         var result = findings
-        for index in result.indices {
+        // Most runs have no suppression at all: then there is nothing to look up per finding.
+        let hasSuppressions = !byLine.isEmpty || !configuration.ignores.isEmpty
+        for index in result.indices where hasSuppressions {
             let finding = result[index]
             let key = LineKey(file: finding.location.file, line: finding.location.line)
             for candidate in byLine[key] ?? [] {

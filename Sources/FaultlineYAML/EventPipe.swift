@@ -139,8 +139,8 @@ final class EventPipe: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    /// Starts the producer; false when no thread could be made (the caller
-    /// then runs `produce` itself, see `runInline`).
+    /// Starts the producer; false when no thread could be made (the parse
+    /// then fails with a positioned error rather than hanging).
     func start() -> Bool {
         let context = Unmanaged.passRetained(self).toOpaque()
         #if canImport(Glibc)
@@ -170,7 +170,8 @@ final class EventPipe: @unchecked Sendable {
         return true
     }
 
-    /// The next chunk in order; nil after the last one.
+    /// The next chunk in order, waiting for it; the producer always ends with
+    /// one whose `isLast` is set, so the consumer never waits for nothing.
     func next() -> EventChunk? {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }

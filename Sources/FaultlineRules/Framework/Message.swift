@@ -1,10 +1,11 @@
 public import FaultlineModel
 
 /// A finding's message. Rules write it as an ordinary interpolated string
-/// literal; the pieces go straight into one byte buffer and become a single
-/// `String` of exactly the right size at the end. A large topology has
-/// hundreds of thousands of findings, and `String`'s own interpolation spends
-/// more on each append than on the bytes appended.
+/// literal; the pieces go straight into one byte buffer and end as one exactly
+/// sized array of UTF-8, which the finding keeps and the JSON report copies as
+/// it is. A large topology has hundreds of thousands of findings, and
+/// `String`'s own interpolation spends more on each append than on the bytes
+/// appended (and validates the result again when it holds `×` or `—`).
 public struct Message: ExpressibleByStringInterpolation, Sendable {
     /// UTF-8.
     public let bytes: [UInt8]

@@ -267,8 +267,10 @@ private final class LoadSession: @unchecked Sendable {
         for declaration in serviceDeclarations {
             var ids: [String: Int] = [:]
             var list: [(name: String, key: YAMLNode, value: YAMLNode)] = []
-            if declaration.value.kind == .mapping,
-               let operations = declaration.value.entries.first(where: { $0.key.scalar == "operations" })?.value {
+            let value = declaration.value
+            if value.kind == .mapping,
+               let found = (0..<value.count).first(where: { value.entry(at: $0).key.scalarEquals("operations") }) {
+                let operations = value.entry(at: found).value
                 if operations.kind == .mapping {
                     for (key, value) in operations.entries {
                         guard let text = key.scalar, !text.hasPrefix("x-") else { continue }

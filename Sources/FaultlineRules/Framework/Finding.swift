@@ -20,8 +20,9 @@ public enum Severity: String, Sendable, CaseIterable, Comparable {
 /// large topology has hundreds of thousands of findings, and sorting,
 /// suppressing and writing them copies each several times — one retain per
 /// copy instead of one per string field. The message's bytes live in the same
-/// allocation, after the fields, and the rarely set suppression is boxed:
-/// together that is a third less memory per finding than separate objects.
+/// allocation, after the fields, and the rarely set fields (channel,
+/// datastore, path, suppression) share one box: together that is a third less
+/// memory per finding than separate objects.
 ///
 /// Sendable by hand: the storage is shared between copies only while nobody
 /// writes (every setter copies first unless the storage is unique), and the
@@ -77,7 +78,7 @@ public struct Finding: @unchecked Sendable, Hashable {
         /// into a `String` costs a validation pass that only the text formats
         /// need; the JSON report copies the bytes as they are.
         func withMessage<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-            let count = header.messageCount
+            let count = withUnsafeMutablePointerToHeader { $0.pointee.messageCount }
             return withUnsafeMutablePointerToElements { body(UnsafeBufferPointer(start: $0, count: count)) }
         }
 

@@ -227,9 +227,16 @@ private final class LoadSession: @unchecked Sendable {
             reader.error("'\(what)s' must be a mapping of names to \(what)s, not \(node.kindDescription)", at: node)
             return
         }
-        for (key, value) in node.entries {
-            guard let text = key.scalar, !text.hasPrefix("x-") else { continue }
-            guard let name = reader.name(key, what: "\(what) name") else { continue }
+        // Tens of thousands of names on a large topology: room made once, keys
+        // checked on their bytes, the label built once.
+        let label = "\(what) name"
+        declarations.reserveCapacity(declarations.count + node.count)
+        ids.reserveCapacity(ids.count + node.count)
+        for index in 0..<node.count {
+            let (key, value) = node.entry(at: index)
+            let isExtension = key.withScalarBytes { $0.count >= 2 && $0[0] == UInt8(ascii: "x") && $0[1] == UInt8(ascii: "-") }
+            guard let isExtension, !isExtension else { continue }
+            guard let name = reader.name(key, what: label) else { continue }
             if let existing = ids[name] {
                 let first = declarations[existing].key.location
                 reader.error("\(what) '\(name)' is declared twice: here and at \(first)", at: key)

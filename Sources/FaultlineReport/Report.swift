@@ -99,6 +99,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     public func write(_ report: Report, color: Bool, to sink: OutputSink) {
         switch self {
         case .json: JSONReporter().write(report, to: sink)
+        case .sarif: SARIFReporter().write(report, to: sink)
         default: sink.write(renderWhole(report, color: color))
         }
     }

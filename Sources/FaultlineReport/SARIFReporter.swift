@@ -15,13 +15,21 @@ public struct SARIFReporter: Sendable {
     public init() {}
 
     public func render(_ report: Report) -> String {
+        let sink = OutputSink()
+        write(report, to: sink)
+        return sink.text
+    }
+
+    /// Streams the report: the writer's buffer goes to the sink every few
+    /// dozen results, so a large report is never held whole.
+    public func write(_ report: Report, to sink: OutputSink) {
         var ruleIndex: [String: Int] = [:]
         for (index, rule) in report.rules.enumerated() where ruleIndex[rule.id] == nil { ruleIndex[rule.id] = index }
         let artifacts = Self.artifacts(of: report)
         var artifactIndex: [String: Int] = [:]
         for (index, file) in artifacts.enumerated() where artifactIndex[file] == nil { artifactIndex[file] = index }
 
-        var json = JSONWriter(capacity: 4096 + report.rules.count * 2500 + report.findings.count * 900)
+        var json = JSONWriter(capacity: 64 * 1024 + report.rules.count * 2500)
         json.beginObject()
         json.field("$schema", Self.schemaURI)
         json.field("version", Self.version)
@@ -91,6 +99,7 @@ public struct SARIFReporter: Sendable {
                 json.field("baselineState", state.rawValue)
             }
             json.endObject()
+            if json.output.count >= 32 * 1024 { json.drain(into: sink) }
         }
         json.endArray()
 
@@ -98,7 +107,8 @@ public struct SARIFReporter: Sendable {
         json.endObject()
         json.endArray()
         json.endObject()
-        return json.text + "\n"
+        json.drain(into: sink)
+        sink.write("\n")
     }
 
     private func write(_ rule: RuleDescription, to json: inout JSONWriter) {

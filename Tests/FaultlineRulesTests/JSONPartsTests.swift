@@ -35,3 +35,21 @@ struct JSONPartsTests {
         if count == 0 { #expect(whole.contains("\"findings\": []\n")) }
     }
 }
+
+/// JUnit's XML escaping, on bytes.
+@Suite("JUnit escaping")
+struct JUnitEscapingTests {
+    @Test("attributes escape markup, quotes and whitespace; text keeps tabs and newlines", arguments: [
+        ("plain × — text", true, "plain × — text"),
+        ("a & b < c > d \"e\" 'f'", true, "a &amp; b &lt; c &gt; d &quot;e&quot; &apos;f&apos;"),
+        ("a & b \"e\" 'f'", false, "a &amp; b \"e\" 'f'"),
+        ("tab\tnew\nret\r", true, "tab&#9;new&#10;ret&#13;"),
+        ("tab\tnew\nret\r", false, "tab\tnew\nret&#13;"),
+        ("nul\u{0}bell\u{7}", true, "nul\u{FFFD}bell\u{FFFD}"),
+        ("x\u{FFFE}y\u{FFFF}z\u{FFFD}\u{FEFF}", true, "x\u{FFFD}y\u{FFFD}z\u{FFFD}\u{FEFF}"),
+        ("", true, ""),
+    ])
+    func escaping(_ text: String, _ attribute: Bool, _ expected: String) {
+        #expect(JUnitReporter.escape(text, attribute: attribute) == expected)
+    }
+}

@@ -36,6 +36,13 @@ public struct GitHubReporter: Sendable {
     public static func escapeProperty(_ text: String) -> String { percentEncode(text, alsoEscaping: [":", ","]) }
 
     private static func percentEncode(_ text: String, alsoEscaping extra: Set<Unicode.Scalar>) -> String {
+        // Most text has nothing to encode: one pass over the bytes finds out
+        // (every character encoded here is ASCII).
+        if !text.utf8.contains(where: { byte in
+            byte == UInt8(ascii: "%") || byte == 0x0D || byte == 0x0A || (byte < 0x80 && extra.contains(Unicode.Scalar(byte)))
+        }) {
+            return text
+        }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

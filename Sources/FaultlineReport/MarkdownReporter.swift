@@ -65,6 +65,16 @@ public struct MarkdownReporter: Sendable {
     /// Text for a table cell or a heading: on one line, with the characters
     /// that would end a cell, open HTML, a code span or a link escaped.
     static func inline(_ text: String) -> String {
+        // Most text has none of these: one pass over the bytes finds out.
+        if !text.utf8.contains(where: { byte in
+            switch byte {
+            case 0x0A, 0x0D, UInt8(ascii: "\\"), UInt8(ascii: "|"), UInt8(ascii: "`"), UInt8(ascii: "*"),
+                 UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"): return true
+            default: return false
+            }
+        }) {
+            return text
+        }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         var previousWasBreak = false

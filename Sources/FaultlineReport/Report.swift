@@ -100,6 +100,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
         switch self {
         case .json: JSONReporter().write(report, to: sink)
         case .sarif: SARIFReporter().write(report, to: sink)
+        case .text: TextReporter(color: color).write(report, to: sink)
         default: sink.write(renderWhole(report, color: color))
         }
     }

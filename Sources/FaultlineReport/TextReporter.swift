@@ -8,14 +8,26 @@ public struct TextReporter: Sendable {
     public init(color: Bool) { self.color = color }
 
     public func render(_ report: Report) -> String {
+        let sink = OutputSink()
+        write(report, to: sink)
+        return sink.text
+    }
+
+    /// Streams the report: what is written so far goes to the sink every few
+    /// hundred lines, so a large report is never held whole.
+    public func write(_ report: Report, to sink: OutputSink) {
         var out = ""
         var previousFile: String?
-        for finding in report.activeFindings {
+        for finding in report.findings where finding.isActive {
             if let previousFile, previousFile != finding.location.file { out += "\n" }
             previousFile = finding.location.file
             out += paint("\(finding.location):", .bold)
             out += " " + paint("\(finding.severity.rawValue):", style(for: finding.severity))
             out += " \(finding.message) " + paint("[\(finding.rule)]", .dim) + "\n"
+            if out.utf8.count >= 64 * 1024 {
+                sink.write(out)
+                out = ""
+            }
         }
         if previousFile != nil { out += "\n" }
         if !report.fixed.isEmpty {
@@ -26,7 +38,7 @@ public struct TextReporter: Sendable {
             out += "\n"
         }
         out += summary(report) + "\n"
-        return out
+        sink.write(out)
     }
 
     func summary(_ report: Report) -> String {

@@ -20,7 +20,8 @@ public struct JSONReporter: Sendable {
         return sink.text
     }
 
-    /// Streams the report: the writer's buffer is handed to the sink after each finding.
+    /// Streams the report: the findings are rendered in parts and each part
+    /// goes to the sink as soon as its round is done.
     public func write(_ report: Report, to sink: OutputSink) {
         var json = JSONWriter(capacity: 64 * 1024)
         json.beginObject()

@@ -1,5 +1,4 @@
 public import FaultlineModel
-import Dispatch
 
 /// Everything the rules read, computed once and shared: the sync graph with
 /// its cycles, the request graph with its condensation, the entries, the path
@@ -92,39 +91,3 @@ public final class GraphAnalysis: Sendable {
     }
 }
 
-/// Runs two computations side by side and returns both results.
-func inParallel<A, B>(_ first: () -> A, _ second: () -> B) -> (A, B) {
-    var a: A?, b: B?
-    withoutActuallyEscaping(first) { first in
-        withoutActuallyEscaping(second) { second in
-            withUnsafeMutablePointer(to: &a) { slotA in
-                withUnsafeMutablePointer(to: &b) { slotB in
-                    let slots = ResultSlots(first: first, second: second, a: slotA, b: slotB)
-                    DispatchQueue.concurrentPerform(iterations: 2) { index in slots.run(index) }
-                }
-            }
-        }
-    }
-    guard let a, let b else { preconditionFailure("concurrentPerform returned before both computations finished") }
-    return (a, b)
-}
-
-/// The two computations and where their results go; each slot is written by
-/// one worker only, and read after `concurrentPerform` has returned.
-private final class ResultSlots<A, B>: @unchecked Sendable {
-    let first: () -> A
-    let second: () -> B
-    let a: UnsafeMutablePointer<A?>
-    let b: UnsafeMutablePointer<B?>
-
-    init(first: @escaping () -> A, second: @escaping () -> B, a: UnsafeMutablePointer<A?>, b: UnsafeMutablePointer<B?>) {
-        self.first = first
-        self.second = second
-        self.a = a
-        self.b = b
-    }
-
-    func run(_ index: Int) {
-        if index == 0 { a.pointee = first() } else { b.pointee = second() }
-    }
-}

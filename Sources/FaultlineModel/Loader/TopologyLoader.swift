@@ -1,5 +1,4 @@
 public import FaultlineYAML
-import Dispatch
 
 /// One input file: its name as the user gave it (it prefixes every position) and its bytes.
 public struct SourceFile: Sendable {
@@ -91,10 +90,7 @@ private struct Declaration {
 
 /// One load: declarations are gathered from every file first, so references
 /// may point into another file; then bodies are read and references resolved.
-///
-/// Unchecked Sendable: the two halves of `readServices` each run on a fork of
-/// their own and only read what the forks share.
-private final class LoadSession: @unchecked Sendable {
+private final class LoadSession {
     let reader = NodeReader()
     let fileNames: [String]
     var system: String?
@@ -153,16 +149,14 @@ private final class LoadSession: @unchecked Sendable {
         }
         let middle = declarations.count / 2
         let halves = [fork(), fork()]
-        let read = ServiceHalves()
-        DispatchQueue.concurrentPerform(iterations: 2) { half in
-            let range = half == 0 ? 0..<middle : middle..<declarations.count
-            read.store(range.map { halves[half].readService(declarations[$0], id: $0) }, at: half)
+        let read = concurrentMap(2) { half in
+            (half == 0 ? 0..<middle : middle..<declarations.count).map { halves[half].readService(declarations[$0], id: $0) }
         }
         let offset = halves[0].calls.count
         calls = halves[0].calls + halves[1].calls
         reader.append(halves[0].reader.diagnostics)
         reader.append(halves[1].reader.diagnostics)
-        return read.first + read.second.map { service in
+        return read[0] + read[1].map { service in
             var moved = service
             moved.calls = service.calls.map { $0 + offset }
             moved.operations = service.operations.map { operation in
@@ -589,18 +583,3 @@ private final class LoadSession: @unchecked Sendable {
     }
 }
 
-/// The two halves' services, each written by one worker and read after both finished.
-private final class ServiceHalves: @unchecked Sendable {
-    var first: [Service] { slots[0] }
-    var second: [Service] { slots[1] }
-    private let slots = UnsafeMutablePointer<[Service]>.allocate(capacity: 2)
-
-    init() { slots.initialize(repeating: [], count: 2) }
-
-    deinit {
-        slots.deinitialize(count: 2)
-        slots.deallocate()
-    }
-
-    func store(_ services: [Service], at half: Int) { slots[half] = services }
-}

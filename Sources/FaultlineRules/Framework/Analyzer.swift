@@ -1,5 +1,5 @@
 public import FaultlineGraph
-import Dispatch
+import FaultlineModel
 
 /// Runs the enabled rules over one analysis and applies the configuration.
 public struct Analyzer: Sendable {
@@ -27,43 +27,12 @@ public struct Analyzer: Sendable {
                         severity: configuration.severity(for: rule.description),
                         thresholds: configuration.thresholds(for: rule.description))
         }
-        let slots = Slots(count: enabled.count)
-        DispatchQueue.concurrentPerform(iterations: enabled.count) { index in
+        let results = concurrentMap(enabled.count) { index -> (findings: [Finding], nanoseconds: UInt64) in
             let start = clock?() ?? 0
             let findings = enabled[index].init().check(contexts[index])
-            slots.store(findings, nanoseconds: (clock?() ?? 0) - start, at: index)
+            return (findings, (clock?() ?? 0) - start)
         }
-        let durations = clock == nil ? [] : zip(enabled, slots.nanoseconds).map { (rule: $0.description.id, nanoseconds: $1) }
-        return (slots.findings, durations)
+        let durations = clock == nil ? [] : zip(enabled, results).map { (rule: $0.description.id, nanoseconds: $1.nanoseconds) }
+        return (results.map(\.findings), durations)
     }
-}
-
-/// One slot per rule, each written by exactly one worker and read only after
-/// all of them have finished (`concurrentPerform` returns after the last).
-/// Raw buffers, not arrays: writing a class's array property from two threads
-/// at once is an exclusivity violation even when the elements differ.
-private final class Slots: @unchecked Sendable {
-    private let results: UnsafeMutableBufferPointer<[Finding]>
-    private let times: UnsafeMutableBufferPointer<UInt64>
-
-    init(count: Int) {
-        results = .allocate(capacity: count)
-        results.initialize(repeating: [])
-        times = .allocate(capacity: count)
-        times.initialize(repeating: 0)
-    }
-
-    deinit {
-        results.deinitialize()
-        results.deallocate()
-        times.deallocate()
-    }
-
-    func store(_ result: [Finding], nanoseconds duration: UInt64, at index: Int) {
-        results[index] = result
-        times[index] = duration
-    }
-
-    var findings: [[Finding]] { Array(results) }
-    var nanoseconds: [UInt64] { Array(times) }
 }

@@ -1,0 +1,53 @@
+import Dispatch
+
+/// `body(0)`, …, `body(count - 1)` run side by side on every core, with the
+/// results in index order. Each call writes only its own result, and all are
+/// read after the last has finished, so `body` may share whatever it only
+/// reads; it must not write anything the other calls read.
+public func concurrentMap<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
+    guard count > 1 else { return (0..<count).map(body) }
+    return withoutActuallyEscaping(body) { body in
+        let work = ParallelResults(count: count, body: body)
+        DispatchQueue.concurrentPerform(iterations: count) { index in work.run(index) }
+        return work.results
+    }
+}
+
+/// Two different computations side by side.
+public func inParallel<A, B>(_ first: () -> A, _ second: () -> B) -> (A, B) {
+    let results = concurrentMap(2) { index -> Either<A, B> in index == 0 ? .first(first()) : .second(second()) }
+    guard case .first(let a) = results[0], case .second(let b) = results[1] else {
+        preconditionFailure("concurrentMap returns results in index order")
+    }
+    return (a, b)
+}
+
+private enum Either<A, B> { case first(A), second(B) }
+
+/// One result slot per call, in raw memory: writing a class's array from
+/// several threads at once is an exclusivity violation even when the
+/// elements differ.
+private final class ParallelResults<T>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<T?>
+    private let body: (Int) -> T
+
+    init(count: Int, body: @escaping (Int) -> T) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+        self.body = body
+    }
+
+    deinit {
+        _ = slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func run(_ index: Int) { slots[index] = body(index) }
+
+    var results: [T] {
+        slots.map { slot in
+            guard let slot else { preconditionFailure("concurrentPerform returned before every call finished") }
+            return slot
+        }
+    }
+}

@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(
             name: "FaultlineCLITests",
             dependencies: ["faultline", "FaultlineRules", "FaultlineReport"],
-            exclude: ["BadInput"]  // inputs the tests hand to the binary, not resources
+            exclude: ["BadInput", "Schemas"]  // inputs the tests hand to the binary and to the validator, not resources
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -46,6 +46,14 @@ struct ReportFormatTests {
         try Self.checkSARIFStructure(result.stdout, findings: findings)
     }
 
+    @Test("the repository's SARIF schema is the contract's, where the contract is checked out beside it")
+    func schemaCopyMatchesTheContract() throws {
+        let copy = try CLI.readBytes(SARIFSchema.schemaPath)
+        #expect(copy.count > 100_000)
+        guard FileManager.default.fileExists(atPath: SARIFSchema.contractCopy) else { return }
+        #expect(try CLI.readBytes(SARIFSchema.contractCopy) == copy)
+    }
+
     @Test func sarifWithSuppressionsAndABaselineValidates() throws {
         let gate = try GateScenario()
         defer { gate.remove() }
@@ -435,11 +443,15 @@ struct GateScenario {
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 }
 
-/// Validates SARIF with Python's jsonschema against the official schema, kept
-/// beside the package in `../shared/schemas/`. A missing tool is a recorded
-/// issue, never a silent pass.
+/// Validates SARIF with Python's jsonschema against the official schema. A
+/// copy lives in the repository (`Tests/FaultlineCLITests/Schemas/`), so the
+/// check runs from any checkout; the contract's own copy in
+/// `../shared/schemas/`, where there is one, must be the same bytes. A missing
+/// tool is a recorded issue, never a silent pass.
 enum SARIFSchema {
     static let schemaPath = URL(fileURLWithPath: CLI.packageRoot)
+        .appendingPathComponent("Tests/FaultlineCLITests/Schemas/sarif-schema-2.1.0.json").path
+    static let contractCopy = URL(fileURLWithPath: CLI.packageRoot)
         .appendingPathComponent("../shared/schemas/sarif-schema-2.1.0.json").standardized.path
 
     static let validator = "import jsonschema,json,sys; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))"

@@ -126,14 +126,22 @@ public struct YAMLNode: Sendable {
     /// Whether the node is a scalar whose text is exactly `text`.
     @inlinable
     public func scalarEquals(_ text: String) -> Bool {
-        let node = raw
-        guard node.kind == .scalar, Int(node.count) == text.utf8.count else { return false }
+        withScalarBytes { YAMLNode.spells(text, $0) } ?? false
+    }
+
+    /// The first of `candidates` that the scalar's text is exactly, compared
+    /// on the bytes (fetched once), lengths first; nil for none or a collection.
+    public func scalar(matchingOneOf candidates: [String]) -> String? {
+        withScalarBytes { bytes in candidates.first { YAMLNode.spells($0, bytes) } } ?? nil
+    }
+
+    @usableFromInline
+    static func spells(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard text.utf8.count == bytes.count else { return false }
         var text = text
         return text.withUTF8 { expected in
-            withScalarBytes { bytes in
-                guard let base = bytes.baseAddress, let other = expected.baseAddress else { return bytes.isEmpty }
-                return memcmp(base, other, bytes.count) == 0
-            } ?? false
+            guard let base = bytes.baseAddress, let other = expected.baseAddress else { return bytes.isEmpty }
+            return memcmp(base, other, bytes.count) == 0
         }
     }
 

@@ -1,9 +1,4 @@
 public import FaultlineYAML
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 
 /// Typed reads of YAML nodes that record every problem instead of stopping at
 /// the first, so one run reports all of them. Each read returns nil on error.
@@ -35,7 +30,7 @@ public final class NodeReader {
             let (keyNode, value) = node.entry(at: index)
             // Keys are matched on their bytes and the allowed spelling is
             // reused: no new String for each key of each mapping.
-            if let known = keyNode.withScalarBytes({ bytes in allowed.first { NodeReader.spells($0, bytes) } }) ?? nil {
+            if let known = keyNode.scalar(matchingOneOf: allowed) {
                 result.append((known, keyNode, value))
                 continue
             }
@@ -44,16 +39,6 @@ public final class NodeReader {
             error(unknownKeyMessage(key, what: what, allowed: allowed, alwaysSuggest: alwaysSuggest), at: keyNode)
         }
         return result
-    }
-
-    /// Whether `bytes` are `text`'s UTF-8, lengths compared first.
-    static func spells(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard text.utf8.count == bytes.count else { return false }
-        var text = text
-        return text.withUTF8 { expected in
-            guard let a = expected.baseAddress, let b = bytes.baseAddress else { return true }
-            return memcmp(a, b, bytes.count) == 0
-        }
     }
 
     private func unknownKeyMessage(_ key: String, what: String, allowed: [String], alwaysSuggest: Bool) -> String {

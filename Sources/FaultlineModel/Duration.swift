@@ -23,21 +23,34 @@ public struct Duration: Hashable, Comparable, Sendable, CustomStringConvertible 
     }
 
     /// The shortest exact spelling in the topology's own units: `250ms`, `1.5s`, `2m`.
-    public var description: String {
-        guard let spelling else { return "more than 292000 years" }
-        var text = String(spelling.whole)
-        if spelling.fractionDigits > 0 {
-            let digits = String(spelling.fraction)
-            text += "." + String(repeating: "0", count: spelling.fractionDigits - digits.count) + digits
+    public var description: String { withSpelling { String(decoding: $0, as: UTF8.self) } }
+
+    /// `body` with the UTF-8 of `description`, written without making a
+    /// `String`: messages print durations hundreds of thousands of times.
+    public func withSpelling<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        guard let spelling else {
+            let forever: StaticString = "more than 292000 years"
+            return body(UnsafeBufferPointer(start: forever.utf8Start, count: forever.utf8CodeUnitCount))
         }
-        return text + spelling.unit.description
+        // Digits of the whole part, a point and six fraction digits, a unit.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DecimalText.maxLength + 10) { buffer in
+            guard let base = buffer.baseAddress else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+            var count = DecimalText.write(spelling.whole, to: base)
+            if spelling.fractionDigits > 0 {
+                base[count] = UInt8(ascii: ".")
+                count += 1
+                count += DecimalText.write(spelling.fraction, minimumDigits: spelling.fractionDigits, to: base + count)
+            }
+            (base + count).update(from: spelling.unit.utf8Start, count: spelling.unit.utf8CodeUnitCount)
+            count += spelling.unit.utf8CodeUnitCount
+            return body(UnsafeBufferPointer(start: base, count: count))
+        }
     }
 
-    /// The same spelling in parts, `whole[.fraction]unit`, for writers that
-    /// format it themselves (messages print durations hundreds of thousands of
-    /// times). The fraction has `fractionDigits` digits, leading zeros
-    /// included, and no trailing zeros; nil for the saturated "forever".
-    public var spelling: (whole: Int64, fraction: Int64, fractionDigits: Int, unit: StaticString)? {
+    /// The spelling in parts, `whole[.fraction]unit`: the fraction has
+    /// `fractionDigits` digits, leading zeros included, and no trailing zeros;
+    /// nil for the saturated "forever".
+    private var spelling: (whole: Int64, fraction: Int64, fractionDigits: Int, unit: StaticString)? {
         let us = microseconds
         if us == .max { return nil }
         if us % 3_600_000_000 == 0 && us >= 3_600_000_000 { return (us / 3_600_000_000, 0, 0, "h") }

@@ -1,3 +1,5 @@
+import FaultlineModel
+
 /// A minimal JSON writer with a fixed key order: output is the same bytes for
 /// the same input, with no dictionary ordering to depend on.
 ///
@@ -78,15 +80,7 @@ struct JSONWriter: ~Copyable {
 
     mutating func value(_ number: Int) {
         valuePrefix()
-        if number < 0 { output.append(UInt8(ascii: "-")) }
-        var magnitude = number.magnitude
-        var divisor: UInt = 1
-        while magnitude / divisor >= 10 { divisor *= 10 }
-        while divisor > 0 {
-            output.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
-            magnitude %= divisor
-            divisor /= 10
-        }
+        DecimalText.withText(of: Int64(number)) { output.append($0) }
     }
 
     mutating func value(_ flag: Bool) { valuePrefix(); append(flag ? "true" : "false") }

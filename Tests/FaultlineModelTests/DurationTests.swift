@@ -116,3 +116,18 @@ struct DurationTests {
         #expect(Duration(microseconds: .max).description == "more than 292000 years")
     }
 }
+
+@Suite("Decimal text")
+struct DecimalTextTests {
+    @Test("whole numbers as String(_:) writes them", arguments: [0, 7, -7, 10, 99, 100, 1_000_000, Int64.max, Int64.min] as [Int64])
+    func digits(_ value: Int64) {
+        #expect(DecimalText.withText(of: value) { String(decoding: $0, as: UTF8.self) } == String(value))
+    }
+
+    @Test("leading zeros up to a minimum number of digits", arguments: [(5, 3, "005"), (50, 3, "050"), (12345, 3, "12345"), (0, 6, "000000")])
+    func padded(_ value: Int64, _ minimum: Int, _ expected: String) {
+        var buffer = [UInt8](repeating: 0, count: DecimalText.maxLength)
+        let count = buffer.withUnsafeMutableBufferPointer { DecimalText.write(value, minimumDigits: minimum, to: $0.baseAddress!) }
+        #expect(String(decoding: buffer[..<count], as: UTF8.self) == expected)
+    }
+}

@@ -55,7 +55,7 @@ public struct Message: ExpressibleByStringInterpolation, Sendable {
         }
 
         public mutating func appendInterpolation(_ number: Int) {
-            appendDigits(of: Int64(number))
+            DecimalText.withText(of: Int64(number)) { append($0) }
         }
 
         public mutating func appendInterpolation(_ message: Message) {
@@ -63,33 +63,7 @@ public struct Message: ExpressibleByStringInterpolation, Sendable {
         }
 
         public mutating func appendInterpolation(_ duration: Duration) {
-            guard let spelling = duration.spelling else { return appendInterpolation(duration.description) }
-            appendDigits(of: spelling.whole)
-            if spelling.fractionDigits > 0 {
-                appendLiteral(".")
-                var scale: Int64 = 1
-                for _ in 1..<spelling.fractionDigits { scale *= 10 }
-                while scale > 0 {
-                    appendByte(UInt8(ascii: "0") + UInt8(spelling.fraction / scale % 10))
-                    scale /= 10
-                }
-            }
-            appendLiteral(spelling.unit)
-        }
-
-        private mutating func appendDigits(of number: Int64) {
-            if number < 0 { appendByte(UInt8(ascii: "-")) }
-            let magnitude = number.magnitude
-            var scale: UInt64 = 1
-            while magnitude / scale >= 10 { scale *= 10 }
-            while scale > 0 {
-                appendByte(UInt8(ascii: "0") + UInt8(magnitude / scale % 10))
-                scale /= 10
-            }
-        }
-
-        private mutating func appendByte(_ byte: UInt8) {
-            withUnsafePointer(to: byte) { append(UnsafeBufferPointer(start: $0, count: 1)) }
+            duration.withSpelling { append($0) }
         }
 
         public mutating func appendInterpolation<Value: CustomStringConvertible>(_ value: Value) {

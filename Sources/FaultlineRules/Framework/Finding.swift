@@ -42,24 +42,19 @@ public struct Finding: @unchecked Sendable, Hashable {
         var rare: Rare?
     }
 
+    fileprivate struct RareFields {
+        var channel: String?
+        var datastore: String?
+        var path: [String]?
+        var suppression: Suppression?
+
+        var isEmpty: Bool { channel == nil && datastore == nil && path == nil && suppression == nil }
+    }
+
+    /// Made only when one of its fields is set.
     fileprivate final class Rare: Sendable {
-        let channel: String?
-        let datastore: String?
-        let path: [String]?
-        let suppression: Suppression?
-
-        init(channel: String?, datastore: String?, path: [String]?, suppression: Suppression?) {
-            self.channel = channel
-            self.datastore = datastore
-            self.path = path
-            self.suppression = suppression
-        }
-
-        /// nil when every field is nil.
-        static func make(channel: String?, datastore: String?, path: [String]?, suppression: Suppression?) -> Rare? {
-            if channel == nil, datastore == nil, path == nil, suppression == nil { return nil }
-            return Rare(channel: channel, datastore: datastore, path: path, suppression: suppression)
-        }
+        let fields: RareFields
+        init(_ fields: RareFields) { self.fields = fields }
     }
 
     /// Mutated only through `Finding`'s setters, after a uniqueness check.
@@ -97,6 +92,12 @@ public struct Finding: @unchecked Sendable, Hashable {
         return storage
     }
 
+    private mutating func updateRare(_ change: (inout RareFields) -> Void) {
+        var fields = storage.withUnsafeMutablePointerToHeader { $0.pointee.rare }?.fields ?? RareFields()
+        change(&fields)
+        unique().header.rare = fields.isEmpty ? nil : Rare(fields)
+    }
+
     public var rule: String {
         get { storage.withUnsafeMutablePointerToHeader { $0.pointee.rule } }
         set { unique().header.rule = newValue }
@@ -130,17 +131,17 @@ public struct Finding: @unchecked Sendable, Hashable {
         set { unique().header.target = newValue }
     }
     public var channel: String? {
-        get { storage.withUnsafeMutablePointerToHeader { $0.pointee.rare }?.channel }
-        set { unique().header.rare = Rare.make(channel: newValue, datastore: datastore, path: path, suppression: suppression) }
+        get { storage.withUnsafeMutablePointerToHeader { $0.pointee.rare }?.fields.channel }
+        set { updateRare { $0.channel = newValue } }
     }
     public var datastore: String? {
-        get { storage.withUnsafeMutablePointerToHeader { $0.pointee.rare }?.datastore }
-        set { unique().header.rare = Rare.make(channel: channel, datastore: newValue, path: path, suppression: suppression) }
+        get { storage.withUnsafeMutablePointerToHeader { $0.pointee.rare }?.fields.datastore }
+        set { updateRare { $0.datastore = newValue } }
     }
     /// Services in order, for a chain or a cycle.
     public var path: [String]? {
-        get { storage.withUnsafeMutablePointerToHeader { $0.pointee.rare }?.path }
-        set { unique().header.rare = Rare.make(channel: channel, datastore: datastore, path: newValue, suppression: suppression) }
+        get { storage.withUnsafeMutablePointerToHeader { $0.pointee.rare }?.fields.path }
+        set { updateRare { $0.path = newValue } }
     }
     public var location: SourceLocation {
         get { storage.withUnsafeMutablePointerToHeader { $0.pointee.location } }
@@ -148,8 +149,8 @@ public struct Finding: @unchecked Sendable, Hashable {
     }
     /// Set when an inline comment or a configuration entry suppresses the finding.
     public var suppression: Suppression? {
-        get { storage.withUnsafeMutablePointerToHeader { $0.pointee.rare }?.suppression }
-        set { unique().header.rare = Rare.make(channel: channel, datastore: datastore, path: path, suppression: newValue) }
+        get { storage.withUnsafeMutablePointerToHeader { $0.pointee.rare }?.fields.suppression }
+        set { updateRare { $0.suppression = newValue } }
     }
     /// Set when the run compares with a baseline.
     public var baselineState: BaselineState? {
@@ -166,9 +167,10 @@ public struct Finding: @unchecked Sendable, Hashable {
 
     init(rule: String, severity: Severity, messageBytes message: [UInt8], service: String?, operation: String?,
          target: String?, channel: String?, datastore: String?, path: [String]?, location: SourceLocation) {
+        let rare = RareFields(channel: channel, datastore: datastore, path: path)
         let fields = Fields(rule: rule, severity: severity, baselineState: nil, messageCount: 0, service: service,
                             operation: operation, target: target, location: location,
-                            rare: Rare.make(channel: channel, datastore: datastore, path: path, suppression: nil))
+                            rare: rare.isEmpty ? nil : Rare(rare))
         storage = message.withUnsafeBufferPointer { Storage.make(fields, message: $0) }
     }
 

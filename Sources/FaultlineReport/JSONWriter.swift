@@ -1,4 +1,5 @@
 import FaultlineModel
+import FaultlineYAML
 
 /// A minimal JSON writer with a fixed key order: output is the same bytes for
 /// the same input, with no dictionary ordering to depend on.

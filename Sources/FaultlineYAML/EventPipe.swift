@@ -48,9 +48,8 @@ struct LibyamlFailure {
 final class EventChunk {
     private(set) var events: UnsafeMutablePointer<ParseEvent>
     private(set) var eventCount = 0
-    private(set) var bytes: UnsafeMutablePointer<UInt8>
-    private(set) var byteCount = 0
-    private var byteCapacity: Int
+    // Written only by the producer while it owns the chunk, read by the consumer after.
+    @exclusivity(unchecked) private(set) var bytes = ByteBuffer(capacity: EventChunk.fullBytes + 4096)
     /// Set on the last chunk when libyaml failed.
     var failure: LibyamlFailure?
     /// libyaml could not even start (out of memory).
@@ -60,18 +59,11 @@ final class EventChunk {
     static let eventCapacity = 8192
     static let fullBytes = 256 * 1024
 
-    init() {
-        events = .allocate(capacity: EventChunk.eventCapacity)
-        byteCapacity = EventChunk.fullBytes + 4096
-        bytes = .allocate(capacity: byteCapacity)
-    }
+    init() { events = .allocate(capacity: EventChunk.eventCapacity) }
 
-    deinit {
-        events.deallocate()
-        bytes.deallocate()
-    }
+    deinit { events.deallocate() }
 
-    var isFull: Bool { eventCount >= EventChunk.eventCapacity || byteCount >= EventChunk.fullBytes }
+    var isFull: Bool { eventCount >= EventChunk.eventCapacity || bytes.count >= EventChunk.fullBytes }
 
     func append(_ event: ParseEvent) {
         (events + eventCount).initialize(to: event)
@@ -80,27 +72,17 @@ final class EventChunk {
 
     /// Copies bytes in and returns where they start.
     func appendBytes(_ source: UnsafePointer<UInt8>, count: Int) -> Int32 {
-        if byteCount + count > byteCapacity {
-            var grown = byteCapacity * 2
-            while grown < byteCount + count { grown *= 2 }
-            let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
-            larger.update(from: bytes, count: byteCount)
-            bytes.deallocate()
-            bytes = larger
-            byteCapacity = grown
-        }
-        (bytes + byteCount).update(from: source, count: count)
-        let start = byteCount
-        byteCount += count
+        let start = bytes.count
+        bytes.append(UnsafeBufferPointer(start: source, count: count))
         return Int32(start)
     }
 
     var eventBuffer: UnsafeBufferPointer<ParseEvent> { UnsafeBufferPointer(start: events, count: eventCount) }
-    var byteBuffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: bytes, count: byteCount) }
+    var byteBuffer: UnsafeBufferPointer<UInt8> { bytes.bytes }
 
     func reset() {
         eventCount = 0
-        byteCount = 0
+        bytes.removeAll()
         failure = nil
         couldNotStart = false
         isLast = false

@@ -22,7 +22,7 @@ let package = Package(
         // nodes -> typed, validated topology
         .target(name: "FaultlineModel", dependencies: ["FaultlineYAML"]),
         // topology -> sync graph, request graph, SCCs, path tables
-        .target(name: "FaultlineGraph", dependencies: ["FaultlineModel"]),
+        .target(name: "FaultlineGraph", dependencies: ["FaultlineYAML", "FaultlineModel"]),
         // graph -> findings
         .target(name: "FaultlineRules", dependencies: ["FaultlineYAML", "FaultlineModel", "FaultlineGraph"]),
         // findings -> text, JSON, SARIF, GitHub annotations, JUnit, Markdown

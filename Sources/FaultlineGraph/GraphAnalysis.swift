@@ -1,4 +1,5 @@
 public import FaultlineModel
+import FaultlineYAML
 
 /// Everything the rules read, computed once and shared: the sync graph with
 /// its cycles, the request graph with its condensation, the entries, the path

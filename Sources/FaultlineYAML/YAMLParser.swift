@@ -15,7 +15,11 @@ public struct YAMLParseResult: Sendable {
 /// explicit stack so nesting depth never becomes Swift call depth.
 public enum YAMLParser {
     public static func parse(_ bytes: [UInt8], file: String, limits: YAMLLimits = .default) -> YAMLParseResult {
-        build(bytes, file: file, limits: limits, stream: false) { $0.result() }
+        if bytes.count <= limits.maxFileBytes, bytes.count >= SplitParse.minimumBytes,
+           let result = bytes.withUnsafeBufferPointer({ SplitParse.parse($0, file: file, limits: limits) }) {
+            return result
+        }
+        return build(bytes, file: file, limits: limits, stream: false) { $0.result() }
     }
 
     /// Runs libyaml over the bytes into a builder and hands the builder to
@@ -29,29 +33,35 @@ public enum YAMLParser {
             return finish(failed)
         }
         var builder = DocumentBuilder(file: file, limits: limits, capacity: bytes.count, stream: stream)
-        bytes.withUnsafeBufferPointer { buffer in
-            let pipe = EventPipe(input: buffer, maxScalarBytes: limits.maxScalarBytes)
-            guard pipe.start() else {
-                builder.fail(Diagnostic("could not start the YAML parser (no thread available)", at: SourceLocation(file: file, line: 1, column: 1)))
+        bytes.withUnsafeBufferPointer { run($0, into: &builder) }
+        return finish(builder)
+    }
+
+    /// Feeds libyaml's events for `buffer` to `builder` until the stream ends,
+    /// the builder stops, or libyaml fails (the failure becomes the builder's
+    /// diagnostic).
+    static func run(_ buffer: UnsafeBufferPointer<UInt8>, into builder: inout DocumentBuilder) {
+        let file = builder.file
+        let pipe = EventPipe(input: buffer, maxScalarBytes: builder.limits.maxScalarBytes)
+        guard pipe.start() else {
+            builder.fail(Diagnostic("could not start the YAML parser (no thread available)", at: SourceLocation(file: file, line: 1, column: 1)))
+            return
+        }
+        defer { pipe.finish() }
+        while let chunk = pipe.next() {
+            defer { pipe.recycle(chunk) }
+            let text = chunk.byteBuffer
+            for event in chunk.eventBuffer where !builder.consume(event, text: text) { return }
+            if chunk.couldNotStart {
+                builder.fail(Diagnostic("could not start the YAML parser (out of memory)", at: SourceLocation(file: file, line: 1, column: 1)))
                 return
             }
-            defer { pipe.finish() }
-            while let chunk = pipe.next() {
-                defer { pipe.recycle(chunk) }
-                let text = chunk.byteBuffer
-                for event in chunk.eventBuffer where !builder.consume(event, text: text) { return }
-                if chunk.couldNotStart {
-                    builder.fail(Diagnostic("could not start the YAML parser (out of memory)", at: SourceLocation(file: file, line: 1, column: 1)))
-                    return
-                }
-                if let failure = chunk.failure {
-                    builder.fail(libyamlError(failure, file: file, input: buffer, openFlow: builder.innermostOpenFlow))
-                    return
-                }
-                if chunk.isLast { return }
+            if let failure = chunk.failure {
+                builder.fail(libyamlError(failure, file: file, input: buffer, openFlow: builder.innermostOpenFlow))
+                return
             }
+            if chunk.isLast { return }
         }
-        return finish(builder)
     }
 
     public static func parse(_ text: String, file: String, limits: YAMLLimits = .default) -> YAMLParseResult {
@@ -171,25 +181,38 @@ struct DocumentBuilder {
 
     let file: String
     let limits: YAMLLimits
-    private var nodes: [RawNode] = []
+    private(set) var nodes: [RawNode] = []
     /// Per node, the size of its subtree with every alias expanded (saturating);
     /// needed only while building, to enforce the node limit.
-    private var expandedSizes: [UInt32] = []
-    private var children: [Int32] = []
-    private var bytes: [UInt8] = []
+    private(set) var expandedSizes: [UInt32] = []
+    private(set) var children: [Int32] = []
+    private(set) var bytes: [UInt8] = []
     private var pending: [Int32] = []
     private var open: [OpenCollection] = []
     private var anchors: [String: Int32] = [:]
-    private var rootID: Int32?
+    private(set) var rootID: Int32?
     /// Where a scalar was merged through an alias (`<<: *text`): the error belongs there, not at the anchor.
     private var mergedScalarAlias: [Int32: SourceLocation] = [:]
     private var documentCount = 0
-    private var diagnostics: [Diagnostic] = []
-    private var fatal = false
+    private(set) var diagnostics: [Diagnostic] = []
+    private(set) var fatal = false
     /// Stream mode (`parseStream`): any number of documents, each with its own
     /// anchors; `streamRoots` holds each finished document's root.
     let stream: Bool
     private(set) var streamRoots: [Int32?] = []
+
+    // Split parsing (`SplitParse`) only; inert otherwise.
+    /// The header pass stops at the top-level key on this line and keeps what it built.
+    var seedKeyLine: Int32?
+    private(set) var seed: BuilderSeed?
+    /// Anchors named on nodes from this id on are recorded in `laterAnchors`;
+    /// aliases to nodes before it, in `inheritedAliases` when `recordsInheritedAliases`.
+    var trackedFrom = Int32.max
+    var recordsInheritedAliases = false
+    private(set) var laterAnchors: Set<String> = []
+    private(set) var inheritedAliases: Set<String> = []
+    /// The line of the stream's end: one more than the number of line breaks read.
+    private(set) var endLine: Int32 = 0
 
     init(file: String, limits: YAMLLimits, capacity: Int, stream: Bool = false) {
         self.file = file
@@ -201,6 +224,23 @@ struct DocumentBuilder {
         nodes.reserveCapacity(capacity / 8)
         expandedSizes.reserveCapacity(capacity / 8)
         children.reserveCapacity(capacity / 8)
+    }
+
+    /// A builder that goes on from `seed`, for a piece of a file that starts
+    /// inside the document: its aliases may name the seed's anchors.
+    init(file: String, limits: YAMLLimits, capacity: Int, continuing seed: BuilderSeed) {
+        self.init(file: file, limits: limits, capacity: 0)
+        nodes = seed.nodes
+        expandedSizes = seed.expandedSizes
+        children = seed.children
+        bytes = seed.bytes
+        anchors = seed.anchors
+        bytes.reserveCapacity(seed.bytes.count + capacity)
+        nodes.reserveCapacity(seed.nodes.count + capacity / 8)
+        expandedSizes.reserveCapacity(seed.nodes.count + capacity / 8)
+        children.reserveCapacity(seed.children.count + capacity / 8)
+        trackedFrom = Int32(seed.nodes.count)
+        recordsInheritedAliases = true
     }
 
     mutating func fail(_ diagnostic: Diagnostic) {
@@ -246,7 +286,9 @@ struct DocumentBuilder {
             }
             let id = append(RawNode(kind: .scalar, isPlain: event.flag, line: event.line, column: event.column,
                                     start: Int32(start), count: Int32(event.textLength)))
-            return attach(id, anchorName: anchorName(of: event, in: text), line: event.line, column: event.column)
+            guard attach(id, anchorName: anchorName(of: event, in: text), line: event.line, column: event.column) else { return false }
+            if let seedKeyLine, event.line == seedKeyLine { return !takeSeed(at: event) }
+            return true
         case .alias:
             let name = String(decoding: UnsafeBufferPointer(rebasing: text[Int(event.textStart)..<Int(event.textStart) + event.textLength]), as: UTF8.self)
             guard let target = anchors[name] else {
@@ -256,6 +298,7 @@ struct DocumentBuilder {
                 return attach(id, anchorName: nil, line: event.line, column: event.column)
             }
             if nodes[Int(target)].kind == .scalar, aliasFeedsMerge() { mergedScalarAlias[target] = location(event) }
+            if recordsInheritedAliases, target < trackedFrom { inheritedAliases.insert(name) }
             return attach(target, anchorName: nil, line: event.line, column: event.column)
         case .sequenceStart:
             return openCollection(.sequence, flow: event.flag, anchor: anchorName(of: event, in: text), at: event)
@@ -266,6 +309,7 @@ struct DocumentBuilder {
         case .documentEnd:
             if stream { streamRoots.append(rootID) }
         case .streamEnd:
+            endLine = event.line
             return false
         case .other:
             break
@@ -335,7 +379,10 @@ struct DocumentBuilder {
     }
 
     private mutating func attach(_ id: Int32, anchorName: String?, line: Int32, column: Int32) -> Bool {
-        if let anchorName { anchors[anchorName] = id }
+        if let anchorName {
+            anchors[anchorName] = id
+            if id >= trackedFrom { laterAnchors.insert(anchorName) }
+        }
         let size = UInt64(expandedSizes[Int(id)])
         if size > UInt64(limits.maxExpandedNodes) {
             fail(Diagnostic("this node expands to more than \(limits.maxExpandedNodes) nodes through aliases (the node limit guards against alias bombs; raise it with --max-nodes)",
@@ -347,6 +394,15 @@ struct DocumentBuilder {
         } else {
             pending.append(id)
         }
+        return true
+    }
+
+    /// Keeps the state at a key of the top-level block mapping (the header
+    /// pass's end); false for any other scalar on that line.
+    private mutating func takeSeed(at event: ParseEvent) -> Bool {
+        guard event.column == 1, open.count == 1, let top = open.first, top.kind == .mapping, !top.isFlow,
+              (pending.count - top.pendingStart) % 2 == 1 else { return false }
+        seed = BuilderSeed(nodes: nodes, expandedSizes: expandedSizes, children: children, bytes: bytes, anchors: anchors)
         return true
     }
 
@@ -363,7 +419,9 @@ struct DocumentBuilder {
         return SourceLocation(file: file, line: Int(node.line), column: Int(node.column))
     }
 
-    private func isMergeKey(_ id: Int32) -> Bool {
+    private func isMergeKey(_ id: Int32) -> Bool { DocumentBuilder.isMergeKey(id, nodes: nodes, bytes: bytes) }
+
+    private static func isMergeKey(_ id: Int32, nodes: [RawNode], bytes: [UInt8]) -> Bool {
         let node = nodes[Int(id)]
         return node.kind == .scalar && node.isPlain && node.count == 2
             && bytes[Int(node.start)] == UInt8(ascii: "<") && bytes[Int(node.start) + 1] == UInt8(ascii: "<")
@@ -372,7 +430,11 @@ struct DocumentBuilder {
     /// Checks keys, rejects duplicates, and applies merge keys: the mapping's
     /// own keys win over merged ones, and in `<<: [*a, *b]` the earlier wins.
     /// Merged pairs take the place of the `<<` entry.
-    private func keysEqual(_ a: Int32, _ b: Int32) -> Bool {
+    private func isPlainMapping(_ items: ArraySlice<Int32>) -> Bool {
+        DocumentBuilder.isPlainMapping(items, nodes: nodes, bytes: bytes)
+    }
+
+    private static func keysEqual(_ a: Int32, _ b: Int32, nodes: [RawNode], bytes: [UInt8]) -> Bool {
         let first = nodes[Int(a)], second = nodes[Int(b)]
         guard first.count == second.count else { return false }
         let count = Int(first.count)
@@ -382,7 +444,7 @@ struct DocumentBuilder {
         }
     }
 
-    private func keyHash(_ key: Int32) -> Int {
+    private static func keyHash(_ key: Int32, nodes: [RawNode], bytes: [UInt8]) -> Int {
         let node = nodes[Int(key)]
         var hasher = Hasher()
         bytes.withUnsafeBytes { buffer in
@@ -393,16 +455,18 @@ struct DocumentBuilder {
 
     /// The usual mapping — scalar keys, no merge key, no duplicate — checked
     /// on the bytes, without making a String per key.
-    private func isPlainMapping(_ items: ArraySlice<Int32>) -> Bool {
+    static func isPlainMapping(_ items: ArraySlice<Int32>, nodes: [RawNode], bytes: [UInt8]) -> Bool {
         let pairs = items.count / 2
         let first = items.startIndex
         for pair in 0..<pairs {
             let key = items[first + 2 * pair]
-            if nodes[Int(key)].kind != .scalar || isMergeKey(key) { return false }
+            if nodes[Int(key)].kind != .scalar || isMergeKey(key, nodes: nodes, bytes: bytes) { return false }
         }
         if pairs <= 16 {
             for later in 0..<pairs {
-                for earlier in 0..<later where keysEqual(items[first + 2 * earlier], items[first + 2 * later]) { return false }
+                for earlier in 0..<later where keysEqual(items[first + 2 * earlier], items[first + 2 * later], nodes: nodes, bytes: bytes) {
+                    return false
+                }
             }
             return true
         }
@@ -410,8 +474,8 @@ struct DocumentBuilder {
         byHash.reserveCapacity(pairs)
         for pair in 0..<pairs {
             let key = items[first + 2 * pair]
-            let hash = keyHash(key)
-            if let others = byHash[hash], others.contains(where: { keysEqual($0, key) }) { return false }
+            let hash = keyHash(key, nodes: nodes, bytes: bytes)
+            if let others = byHash[hash], others.contains(where: { keysEqual($0, key, nodes: nodes, bytes: bytes) }) { return false }
             byHash[hash, default: []].append(key)
         }
         return true

@@ -1,5 +1,6 @@
 public import FaultlineGraph
 import FaultlineModel
+import FaultlineYAML
 
 /// Runs the enabled rules over one analysis and applies the configuration.
 public struct Analyzer: Sendable {

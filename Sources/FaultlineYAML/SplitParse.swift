@@ -1,0 +1,307 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// What a builder had made when the header pass reached the key of the large
+/// block: the later pieces of a split parse start from it, so their aliases
+/// to the header's anchors (shared policies, merge keys) resolve as they
+/// would in one pass, to the same node ids.
+struct BuilderSeed {
+    var nodes: [RawNode]
+    var expandedSizes: [UInt32]
+    var children: [Int32]
+    var bytes: [UInt8]
+    var anchors: [String: Int32]
+}
+
+/// Parsing a large topology on two cores. libyaml is sequential, and its
+/// event parse is most of the time of a lint; but a topology is one mapping
+/// whose `services:` block holds almost all of the file, one entry per
+/// service, each starting on a line indented like the first. Such a line
+/// in the second half of the block is a place where the file can be cut:
+///
+/// - piece 1, the start of the file up to the cut, is parsed as it is (the
+///   text simply ends inside `services:`);
+/// - piece 2, from the cut to the end of the block, is a block mapping of its
+///   own (indented, which YAML allows at the top);
+/// - piece 3, the rest (`channels:`, `datastores:` …), a mapping at column 1.
+///
+/// Pieces 2 and 3 start from the state of a short header pass, so aliases to
+/// anchors defined before `services:` resolve exactly, and are shifted into
+/// place afterwards: node ids, child ranges, byte ranges and line numbers
+/// (libyaml's own count of line breaks in the pieces before).
+///
+/// The cut is only taken where it cannot change the result. Every doubt
+/// makes `parse` return nil and the caller parse the file in one pass:
+/// any problem at all in any piece (so every error message and position is
+/// the one-pass one), a structure other than the expected one, a key in the
+/// block or at the top level defined in two pieces, an alias in a later
+/// piece to an anchor a previous piece redefined or defined, document
+/// markers or directives after the block, an encoding other than UTF-8, or
+/// a node limit the pieces only exceed together.
+enum SplitParse {
+    /// Below this, a second thread costs more than it saves.
+    static let minimumBytes = 2 << 20
+
+    struct Plan: Equatable {
+        /// The line (1-based) of the top-level `services:` key.
+        var keyLine: Int32
+        /// The first byte after the key's line.
+        var headerEnd: Int
+        /// Spaces before each entry of the block.
+        var entryIndent: Int
+        /// Where piece 2 starts: the start of an entry's line.
+        var cut: Int
+    }
+
+    /// What one piece of the file built.
+    struct Piece {
+        var nodes: [RawNode]
+        var expandedSizes: [UInt32]
+        var children: [Int32]
+        var bytes: [UInt8]
+        var rootID: Int32?
+        var endLine: Int32
+        var laterAnchors: Set<String>
+        var inheritedAliases: Set<String>
+
+        /// Nil when the piece had any problem: the one-pass parse reports it.
+        init?(_ builder: DocumentBuilder) {
+            guard !builder.fatal, builder.diagnostics.isEmpty else { return nil }
+            nodes = builder.nodes
+            expandedSizes = builder.expandedSizes
+            children = builder.children
+            bytes = builder.bytes
+            rootID = builder.rootID
+            endLine = builder.endLine
+            laterAnchors = builder.laterAnchors
+            inheritedAliases = builder.inheritedAliases
+        }
+    }
+
+    static func parse(_ input: UnsafeBufferPointer<UInt8>, file: String, limits: YAMLLimits) -> YAMLParseResult? {
+        guard limits.maxDepth > 2, let plan = plan(input) else { return nil }
+
+        var header = DocumentBuilder(file: file, limits: limits, capacity: plan.headerEnd)
+        header.seedKeyLine = plan.keyLine
+        YAMLParser.run(UnsafeBufferPointer(rebasing: input[..<plan.headerEnd]), into: &header)
+        guard !header.fatal, header.diagnostics.isEmpty, let seed = header.seed else { return nil }
+        let seedNodes = Int32(seed.nodes.count)
+
+        var pieces = concurrentMap(2) { worker -> [Piece]? in
+            if worker == 0 {
+                var builder = DocumentBuilder(file: file, limits: limits, capacity: input.count)
+                builder.trackedFrom = seedNodes
+                YAMLParser.run(UnsafeBufferPointer(rebasing: input[..<plan.cut]), into: &builder)
+                return Piece(builder).map { [$0] }
+            }
+            guard let blockEnd = blockEnd(input, from: plan.cut) else { return nil }
+            // The block's entries sit two levels down: the top mapping and `services:`.
+            var blockLimits = limits
+            blockLimits.maxDepth -= 2
+            var later: [Piece] = []
+            for (range, pieceLimits) in [(plan.cut..<blockEnd, blockLimits), (blockEnd..<input.count, limits)] where !range.isEmpty {
+                var builder = DocumentBuilder(file: file, limits: pieceLimits, capacity: range.count, continuing: seed)
+                YAMLParser.run(UnsafeBufferPointer(rebasing: input[range]), into: &builder)
+                guard let piece = Piece(builder) else { return nil }
+                later.append(piece)
+            }
+            return later
+        }
+        // Popped, not indexed: the first piece's arrays must be uniquely held to grow in place.
+        guard let laterPieces = pieces.popLast() ?? nil, var firstPieces = pieces.popLast() ?? nil,
+              var first = firstPieces.popLast() else { return nil }
+        guard let document = stitch(&first, later: laterPieces, seed: seed, file: file, limits: limits, entryIndent: plan.entryIndent) else {
+            return nil
+        }
+        return YAMLParseResult(document: document, diagnostics: [])
+    }
+
+    // MARK: Finding the cut
+
+    static func plan(_ input: UnsafeBufferPointer<UInt8>) -> Plan? {
+        let count = input.count
+        // libyaml reads UTF-16 when the file starts with its byte order mark;
+        // the byte scans below assume UTF-8.
+        guard count > 4, !(input[0] == 0xFF && input[1] == 0xFE), !(input[0] == 0xFE && input[1] == 0xFF) else { return nil }
+        let middle = count / 2
+
+        // The top-level `services:` key on a line of its own, in the first half.
+        var lineStart = 0
+        var line: Int32 = 1
+        var keyLine: Int32 = 0
+        var headerEnd = 0
+        while lineStart < middle {
+            let next = endOfLine(input, from: lineStart)
+            if isBlockKeyLine(input, start: lineStart, end: next) {
+                keyLine = line
+                headerEnd = next + 1
+                break
+            }
+            lineStart = next + 1
+            line += 1
+        }
+        guard keyLine > 0, headerEnd < middle else { return nil }
+
+        // The first entry sets the indentation of all of them.
+        var entryIndent = 0
+        lineStart = headerEnd
+        while lineStart < middle {
+            let (spaces, first) = indentation(input, at: lineStart)
+            if let first, first != UInt8(ascii: "#") {
+                guard spaces > 0, isKeyStart(first) else { return nil }
+                entryIndent = spaces
+                break
+            }
+            lineStart = endOfLine(input, from: lineStart) + 1
+        }
+        guard entryIndent > 0 else { return nil }
+
+        // The first entry line from the middle on, inside the block.
+        lineStart = endOfLine(input, from: middle - 1) + 1
+        while lineStart < count {
+            let (spaces, first) = indentation(input, at: lineStart)
+            if let first, first != UInt8(ascii: "#") {
+                if spaces == 0 { return nil }  // the block ended before the middle
+                if spaces == entryIndent, isKeyStart(first) {
+                    return Plan(keyLine: keyLine, headerEnd: headerEnd, entryIndent: entryIndent, cut: lineStart)
+                }
+            }
+            lineStart = endOfLine(input, from: lineStart) + 1
+        }
+        return nil
+    }
+
+    /// The start of the first line after `start` that begins in column 1 with
+    /// something other than a comment: the end of the block. Nil when what
+    /// follows could start another document or holds a directive.
+    static func blockEnd(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var lineStart = start
+        var end: Int?
+        while lineStart < input.count {
+            let byte = input[lineStart]
+            let startsInColumnOne = byte != UInt8(ascii: " ") && byte != UInt8(ascii: "#") && byte != 0x0A && byte != 0x0D
+            if startsInColumnOne {
+                if end == nil {
+                    guard isKeyStart(byte) else { return nil }
+                    end = lineStart
+                } else if byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "%") {
+                    return nil
+                }
+            }
+            lineStart = endOfLine(input, from: lineStart) + 1
+        }
+        return end ?? input.count
+    }
+
+    /// The index of the `\n` ending the line at `start`, or the input's end.
+    private static func endOfLine(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard start < input.count, let base = input.baseAddress,
+              let found = memchr(base + start, 0x0A, input.count - start) else { return input.count }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// Leading spaces, and the first other byte unless the line is blank.
+    private static func indentation(_ input: UnsafeBufferPointer<UInt8>, at start: Int) -> (Int, UInt8?) {
+        var index = start
+        while index < input.count, input[index] == UInt8(ascii: " ") { index += 1 }
+        guard index < input.count, input[index] != 0x0A, input[index] != 0x0D else { return (index - start, nil) }
+        return (index - start, input[index])
+    }
+
+    /// `services:`, then only spaces or a comment: a block follows.
+    private static func isBlockKeyLine(_ input: UnsafeBufferPointer<UInt8>, start: Int, end: Int) -> Bool {
+        let key: StaticString = "services:"
+        let length = key.utf8CodeUnitCount
+        guard end - start >= length, let base = input.baseAddress, memcmp(base + start, key.utf8Start, length) == 0 else { return false }
+        var index = start + length
+        while index < end, input[index] == UInt8(ascii: " ") { index += 1 }
+        return index == end || input[index] == UInt8(ascii: "#") || (input[index] == 0x0D && index + 1 == end)
+    }
+
+    /// A plain key's first character: nothing YAML gives a meaning of its own.
+    private static func isKeyStart(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "_"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    // MARK: Joining the pieces
+
+    /// Appends the later pieces to the first, shifted into place, and makes
+    /// the block's and the top mapping's entries the concatenation of the
+    /// pieces'. Nil where the pieces do not join into what one pass builds.
+    static func stitch(_ first: inout Piece, later: [Piece], seed: BuilderSeed, file: String, limits: YAMLLimits,
+                       entryIndent: Int) -> YAMLDocument? {
+        let seedNodes = Int32(seed.nodes.count), seedChildren = Int32(seed.children.count), seedBytes = Int32(seed.bytes.count)
+        guard let topID = first.rootID, first.nodes[Int(topID)].kind == .mapping, first.nodes[Int(topID)].count > 0 else { return nil }
+        let top = first.nodes[Int(topID)]
+        let lastPair = Int(top.start) + 2 * (Int(top.count) - 1)
+        // The block is the top mapping's last value, keyed by the header pass's last node.
+        guard first.children[lastPair] == seedNodes - 1 else { return nil }
+        let blockID = first.children[lastPair + 1]
+        let block = first.nodes[Int(blockID)]
+        guard block.kind == .mapping, block.column == Int32(entryIndent + 1), let blockPiece = later.first,
+              let blockPieceRoot = blockPiece.rootID, blockPiece.nodes[Int(blockPieceRoot)].kind == .mapping,
+              blockPiece.nodes[Int(blockPieceRoot)].column == Int32(entryIndent + 1) else { return nil }
+
+        // An alias in a later piece must name the anchor one pass would find.
+        var definedBefore = first.laterAnchors
+        for piece in later {
+            guard piece.inheritedAliases.isDisjoint(with: definedBefore) else { return nil }
+            definedBefore.formUnion(piece.laterAnchors)
+        }
+
+        var lineOffset = first.endLine - 1
+        var blockEntries = Array(first.children[Int(block.start)..<Int(block.start) + 2 * Int(block.count)])
+        var topEntries = Array(first.children[Int(top.start)..<Int(top.start) + 2 * Int(top.count)])
+        var blockSize = UInt64(first.expandedSizes[Int(blockID)])
+        var topSize = UInt64(first.expandedSizes[Int(topID)]) - blockSize
+        for (index, piece) in later.enumerated() {
+            let nodeBase = Int32(first.nodes.count) - seedNodes
+            let childBase = Int32(first.children.count) - seedChildren
+            let byteBase = Int32(first.bytes.count) - seedBytes
+            let shift = { (id: Int32) -> Int32 in id < seedNodes ? id : id + nodeBase }
+            for var node in piece.nodes[Int(seedNodes)...] {
+                node.line += lineOffset
+                node.start += node.kind == .scalar ? byteBase : childBase
+                first.nodes.append(node)
+            }
+            first.children.append(contentsOf: piece.children[Int(seedChildren)...].lazy.map(shift))
+            first.bytes.append(contentsOf: piece.bytes[Int(seedBytes)...])
+            lineOffset += piece.endLine - 1
+
+            guard let root = piece.rootID else { continue }  // only comments
+            let rootNode = piece.nodes[Int(root)]
+            guard rootNode.kind == .mapping, index == 0 || rootNode.column == 1 else { return nil }
+            let entriesStart = Int(rootNode.start + childBase)
+            let entries = first.children[entriesStart..<entriesStart + 2 * Int(rootNode.count)]
+            let size = UInt64(piece.expandedSizes[Int(root)]) - 1
+            if index == 0 {
+                blockEntries.append(contentsOf: entries)
+                blockSize = blockSize.addingSaturating(size)
+            } else {
+                topEntries.append(contentsOf: entries)
+                topSize = topSize.addingSaturating(size)
+            }
+        }
+        topSize = topSize.addingSaturating(blockSize)
+        guard blockSize <= UInt64(limits.maxExpandedNodes), topSize <= UInt64(limits.maxExpandedNodes),
+              DocumentBuilder.isPlainMapping(blockEntries[...], nodes: first.nodes, bytes: first.bytes),
+              DocumentBuilder.isPlainMapping(topEntries[...], nodes: first.nodes, bytes: first.bytes) else { return nil }
+
+        first.nodes[Int(blockID)].start = Int32(first.children.count)
+        first.nodes[Int(blockID)].count = Int32(blockEntries.count / 2)
+        first.children.append(contentsOf: blockEntries)
+        first.nodes[Int(topID)].start = Int32(first.children.count)
+        first.nodes[Int(topID)].count = Int32(topEntries.count / 2)
+        first.children.append(contentsOf: topEntries)
+        return YAMLDocument(file: file, nodes: first.nodes, children: first.children, bytes: first.bytes, rootID: topID)
+    }
+}

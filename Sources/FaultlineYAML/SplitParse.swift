@@ -66,6 +66,10 @@ enum SplitParse {
         var endLine: Int32
         var laterAnchors: Set<String>
         var inheritedAliases: Set<String>
+        /// The hashes of the block's keys, in order, computed on the piece's
+        /// own thread: the join then compares the halves' keys without
+        /// reading them again.
+        var blockKeyHashes: [Int] = []
 
         /// Nil when the piece had any problem: the one-pass parse reports it.
         init?(_ builder: DocumentBuilder) {
@@ -78,6 +82,19 @@ enum SplitParse {
             endLine = builder.endLine
             laterAnchors = builder.laterAnchors
             inheritedAliases = builder.inheritedAliases
+        }
+
+        /// Hashes the keys of the mapping `id`, or of the last value of the mapping `id` when `lastValue`.
+        mutating func hashBlockKeys(of id: Int32?, lastValue: Bool) {
+            guard let id, nodes[Int(id)].kind == .mapping, nodes[Int(id)].count > 0 else { return }
+            var block = nodes[Int(id)]
+            if lastValue {
+                block = nodes[Int(children[Int(block.start) + 2 * Int(block.count) - 1])]
+                guard block.kind == .mapping else { return }
+            }
+            blockKeyHashes = (0..<Int(block.count)).map { pair in
+                DocumentBuilder.keyHash(children[Int(block.start) + 2 * pair], nodes: nodes, bytes: bytes)
+            }
         }
     }
 
@@ -95,7 +112,9 @@ enum SplitParse {
                 var builder = DocumentBuilder(file: file, limits: limits, capacity: input.count)
                 builder.trackedFrom = seedNodes
                 YAMLParser.run(UnsafeBufferPointer(rebasing: input[..<plan.cut]), into: &builder)
-                return Piece(builder).map { [$0] }
+                guard var piece = Piece(builder) else { return nil }
+                piece.hashBlockKeys(of: piece.rootID, lastValue: true)
+                return [piece]
             }
             guard let blockEnd = blockEnd(input, from: plan.cut) else { return nil }
             // The block's entries sit two levels down: the top mapping and `services:`.
@@ -105,7 +124,8 @@ enum SplitParse {
             for (range, pieceLimits) in [(plan.cut..<blockEnd, blockLimits), (blockEnd..<input.count, limits)] where !range.isEmpty {
                 var builder = DocumentBuilder(file: file, limits: pieceLimits, capacity: range.count, continuing: seed)
                 YAMLParser.run(UnsafeBufferPointer(rebasing: input[range]), into: &builder)
-                guard let piece = Piece(builder) else { return nil }
+                guard var piece = Piece(builder) else { return nil }
+                if later.isEmpty { piece.hashBlockKeys(of: piece.rootID, lastValue: false) }
                 later.append(piece)
             }
             return later
@@ -234,6 +254,30 @@ enum SplitParse {
 
     // MARK: Joining the pieces
 
+    /// Whether a key of the block's first part (`firstHashes.count` pairs of
+    /// `entries`) is also a key of its second part; neither part repeats a
+    /// key of its own (the pieces were parsed without a problem).
+    static func shareAKey(_ entries: [Int32], firstHashes: [Int], laterHashes: [Int], nodes: [RawNode], bytes: [UInt8]) -> Bool {
+        guard firstHashes.count + laterHashes.count == entries.count / 2 else { return true }
+        let mask = (1 << (Int.bitWidth - (2 * firstHashes.count).leadingZeroBitCount)) - 1
+        var slots = [Int32](repeating: -1, count: mask + 1)
+        for (pair, hash) in firstHashes.enumerated() {
+            var slot = hash & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(pair)
+        }
+        for (offset, hash) in laterHashes.enumerated() {
+            let key = entries[2 * (firstHashes.count + offset)]
+            var slot = hash & mask
+            while slots[slot] >= 0 {
+                let pair = Int(slots[slot])
+                if firstHashes[pair] == hash, DocumentBuilder.keysEqual(entries[2 * pair], key, nodes: nodes, bytes: bytes) { return true }
+                slot = (slot + 1) & mask
+            }
+        }
+        return false
+    }
+
     /// Appends the later pieces to the first, shifted into place, and makes
     /// the block's and the top mapping's entries the concatenation of the
     /// pieces'. Nil where the pieces do not join into what one pass builds.
@@ -267,14 +311,19 @@ enum SplitParse {
             let nodeBase = Int32(first.nodes.count) - seedNodes
             let childBase = Int32(first.children.count) - seedChildren
             let byteBase = Int32(first.bytes.count) - seedBytes
-            let shift = { (id: Int32) -> Int32 in id < seedNodes ? id : id + nodeBase }
-            for var node in piece.nodes[Int(seedNodes)...] {
-                node.line += lineOffset
-                node.start += node.kind == .scalar ? byteBase : childBase
-                first.nodes.append(node)
-            }
-            first.children.append(contentsOf: piece.children[Int(seedChildren)...].lazy.map(shift))
+            let firstNewNode = first.nodes.count, firstNewChild = first.children.count
+            first.nodes.append(contentsOf: piece.nodes[Int(seedNodes)...])
+            first.children.append(contentsOf: piece.children[Int(seedChildren)...])
             first.bytes.append(contentsOf: piece.bytes[Int(seedBytes)...])
+            first.nodes.withUnsafeMutableBufferPointer { nodes in
+                for index in firstNewNode..<nodes.count {
+                    nodes[index].line += lineOffset
+                    nodes[index].start += nodes[index].kind == .scalar ? byteBase : childBase
+                }
+            }
+            first.children.withUnsafeMutableBufferPointer { children in
+                for index in firstNewChild..<children.count where children[index] >= seedNodes { children[index] += nodeBase }
+            }
             lineOffset += piece.endLine - 1
 
             guard let root = piece.rootID else { continue }  // only comments
@@ -293,7 +342,8 @@ enum SplitParse {
         }
         topSize = topSize.addingSaturating(blockSize)
         guard blockSize <= UInt64(limits.maxExpandedNodes), topSize <= UInt64(limits.maxExpandedNodes),
-              DocumentBuilder.isPlainMapping(blockEntries[...], nodes: first.nodes, bytes: first.bytes),
+              !shareAKey(blockEntries, firstHashes: first.blockKeyHashes, laterHashes: blockPiece.blockKeyHashes,
+                         nodes: first.nodes, bytes: first.bytes),
               DocumentBuilder.isPlainMapping(topEntries[...], nodes: first.nodes, bytes: first.bytes) else { return nil }
 
         first.nodes[Int(blockID)].start = Int32(first.children.count)

@@ -434,7 +434,7 @@ struct DocumentBuilder {
         DocumentBuilder.isPlainMapping(items, nodes: nodes, bytes: bytes)
     }
 
-    private static func keysEqual(_ a: Int32, _ b: Int32, nodes: [RawNode], bytes: [UInt8]) -> Bool {
+    static func keysEqual(_ a: Int32, _ b: Int32, nodes: [RawNode], bytes: [UInt8]) -> Bool {
         let first = nodes[Int(a)], second = nodes[Int(b)]
         guard first.count == second.count else { return false }
         let count = Int(first.count)
@@ -444,7 +444,7 @@ struct DocumentBuilder {
         }
     }
 
-    private static func keyHash(_ key: Int32, nodes: [RawNode], bytes: [UInt8]) -> Int {
+    static func keyHash(_ key: Int32, nodes: [RawNode], bytes: [UInt8]) -> Int {
         let node = nodes[Int(key)]
         var hasher = Hasher()
         bytes.withUnsafeBytes { buffer in
@@ -470,13 +470,17 @@ struct DocumentBuilder {
             }
             return true
         }
-        var byHash: [Int: [Int32]] = [:]
-        byHash.reserveCapacity(pairs)
+        // Open addressing over the key ids: one allocation, not one per key.
+        let mask = (1 << (Int.bitWidth - (2 * pairs).leadingZeroBitCount)) - 1
+        var slots = [Int32](repeating: -1, count: mask + 1)
         for pair in 0..<pairs {
             let key = items[first + 2 * pair]
-            let hash = keyHash(key, nodes: nodes, bytes: bytes)
-            if let others = byHash[hash], others.contains(where: { keysEqual($0, key, nodes: nodes, bytes: bytes) }) { return false }
-            byHash[hash, default: []].append(key)
+            var slot = keyHash(key, nodes: nodes, bytes: bytes) & mask
+            while slots[slot] >= 0 {
+                if keysEqual(slots[slot], key, nodes: nodes, bytes: bytes) { return false }
+                slot = (slot + 1) & mask
+            }
+            slots[slot] = key
         }
         return true
     }

@@ -1,0 +1,195 @@
+@testable import FaultlineYAML
+import Testing
+
+/// A large file is parsed in pieces on two cores; the result must be the
+/// one-pass result, node for node and position for position, and every case
+/// where the pieces could differ must fall back to one pass.
+@Suite("Split parse")
+struct SplitParseTests {
+    /// A topology-shaped file: a header of shared anchors, `services:` with
+    /// `count` entries (merge keys, aliases to the header, anchors defined and
+    /// used inside the block, comments in column 1, block scalars), then a tail.
+    static func topology(services count: Int, entry: (Int) -> String = { _ in "" }, tail: String = defaultTail) -> String {
+        var text = """
+        # generated for the split parse tests
+        faultline: 1
+        x-policies:
+          fast: &fast
+            timeout: 250ms
+            retry: { max_attempts: 3, backoff: exponential, base: 50ms }
+          breaker: &breaker { failure_threshold: 5, open_for: 30s }
+        defaults:
+          retry: &default-retry { max_attempts: 2 }
+        services:
+
+        """
+        for index in 0..<count {
+            text += """
+              svc-\(index):
+                owner: "team \(index % 7)"
+                description: |
+                  Service \(index).
+                    Indented line.
+                calls:
+                  - <<: *fast
+                    to: svc-\((index + 1) % count)
+                  - to: svc-\((index + 2) % count)
+                    circuit_breaker: *breaker
+                    retry: *default-retry
+                operations:
+                  Get: &get-\(index) { calls: [ { to: svc-\((index + 3) % count), timeout: 1s } ] }
+                  List: *get-\(index)
+            # a comment in column 1 inside the block
+            \(entry(index))
+            """
+        }
+        return text + tail
+    }
+
+    static let defaultTail = """
+
+    channels:
+      orders: &orders-channel
+        kind: queue
+        dead_letter: orders-dlq
+      orders-copy: *orders-channel
+    datastores:
+      main: { kind: postgres, policy: *fast }
+
+    """
+
+    static func oneLine(_ text: String) -> YAMLParseResult {
+        YAMLParser.build(Array(text.utf8), file: "big.yaml", limits: .default, stream: false) { $0.result() }
+    }
+
+    static func split(_ text: String, limits: YAMLLimits = .default) -> YAMLParseResult? {
+        Array(text.utf8).withUnsafeBufferPointer { SplitParse.parse($0, file: "big.yaml", limits: limits) }
+    }
+
+    /// Every node of both trees, in the same order, with the same kind,
+    /// position, plainness and text.
+    static func sameTree(_ left: YAMLNode?, _ right: YAMLNode?) -> Bool {
+        guard let left, let right else { return left == nil && right == nil }
+        var stack = [(left, right)]
+        var visited = 0
+        while let (a, b) = stack.popLast() {
+            visited += 1
+            guard a.kind == b.kind, a.location == b.location, a.isPlainScalar == b.isPlainScalar, a.scalar == b.scalar,
+                  a.count == b.count else { return false }
+            switch a.kind {
+            case .scalar: break
+            case .sequence: stack.append(contentsOf: zip(a.elements, b.elements))
+            case .mapping:
+                for index in 0..<a.count {
+                    let (leftEntry, rightEntry) = (a.entry(at: index), b.entry(at: index))
+                    stack.append((leftEntry.key, rightEntry.key))
+                    stack.append((leftEntry.value, rightEntry.value))
+                }
+            }
+        }
+        return visited > 1
+    }
+
+    @Test("the pieces join into exactly the one-pass tree", arguments: [40, 301])
+    func sameAsOnePass(services: Int) throws {
+        let text = Self.topology(services: services)
+        let split = try #require(Self.split(text), "the split parse fell back")
+        let onePass = Self.oneLine(text)
+        #expect(split.diagnostics.isEmpty && onePass.diagnostics.isEmpty)
+        #expect(Self.sameTree(split.document?.root, onePass.document?.root))
+        let block = try #require(split.document?.root?.entries.first { $0.key.scalar == "services" }?.value)
+        #expect(block.count == services)
+        #expect(block.entry(at: services - 1).key.scalar == "svc-\(services - 1)")
+        #expect(split.document?.root?.entries.map { $0.key.scalar ?? "" } == ["faultline", "x-policies", "defaults", "services", "channels", "datastores"])
+    }
+
+    @Test("without a tail, and with Windows line ends")
+    func variants() throws {
+        let noTail = Self.topology(services: 50, tail: "")
+        #expect(Self.sameTree(try #require(Self.split(noTail)).document?.root, Self.oneLine(noTail).document?.root))
+        let crlf = Self.topology(services: 50).split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n")
+        #expect(Self.sameTree(try #require(Self.split(crlf)).document?.root, Self.oneLine(crlf).document?.root))
+    }
+
+    @Test("the cut is an entry's line at or after the middle of the file")
+    func cutPlace() throws {
+        let text = Self.topology(services: 100)
+        let bytes = Array(text.utf8)
+        let plan = try #require(bytes.withUnsafeBufferPointer { SplitParse.plan($0) })
+        #expect(plan.cut >= bytes.count / 2)
+        #expect(plan.entryIndent == 2)
+        #expect(bytes[plan.cut - 1] == UInt8(ascii: "\n") && String(decoding: bytes[plan.cut..<plan.cut + 6], as: UTF8.self) == "  svc-")
+        #expect(plan.keyLine == 10)
+    }
+
+    /// Each of these would change the result if the pieces were joined
+    /// blindly; the split parse must decline, and `parse` must give exactly
+    /// the one-pass result, diagnostics included.
+    struct FallbackCase: Sendable, CustomTestStringConvertible {
+        var label: String
+        /// Text added after the entry of that index.
+        var insertions: [Int: String] = [:]
+        var tail = SplitParseTests.defaultTail
+        /// Valid YAML that the pieces alone would read differently, rather than an error.
+        var isValid = false
+        var testDescription: String { label }
+    }
+
+    @Test("falls back to one pass wherever the pieces could differ", arguments: [
+        FallbackCase(label: "a key in both halves", insertions: [55: "  svc-3:\n    owner: again\n"]),
+        FallbackCase(label: "an alias to an anchor from the first half", insertions: [70: "  user:\n    calls: [*get-2]\n"], isValid: true),
+        FallbackCase(label: "an anchor of the header redefined in the first half",
+                     insertions: [3: "  redefining:\n    policy: &fast { timeout: 1s }\n", 70: "  user:\n    policy: *fast\n"], isValid: true),
+        FallbackCase(label: "an anchor of the block used in the tail", tail: "\nchannels:\n  copy: *get-4\n", isValid: true),
+        FallbackCase(label: "a syntax error in the second half", insertions: [80: "  broken: [unclosed\n"]),
+        FallbackCase(label: "a tab in the second half", insertions: [80: "  tabbed:\n\tkey: value\n"]),
+        FallbackCase(label: "the block's key again in the tail", tail: "\nservices:\n  other: {}\n"),
+        FallbackCase(label: "a second document in the tail", tail: "\nchannels: {}\n---\nsecond: document\n"),
+        FallbackCase(label: "an unknown alias in the second half", insertions: [80: "  lost:\n    x: *nowhere\n"]),
+    ])
+    func fallsBack(_ example: FallbackCase) {
+        let text = Self.topology(services: 100, entry: { example.insertions[$0] ?? "" }, tail: example.tail)
+        #expect(Self.split(text) == nil, "\(example.label): the split parse should decline")
+        let parsed = YAMLParser.parse(text, file: "big.yaml")
+        let onePass = Self.oneLine(text)
+        #expect(onePass.diagnostics.isEmpty == example.isValid)
+        #expect(parsed.diagnostics == onePass.diagnostics)
+        #expect(Self.sameTree(parsed.document?.root, onePass.document?.root) || (parsed.document == nil && onePass.document == nil))
+    }
+
+    @Test("a node limit the pieces only exceed together is met as in one pass")
+    func nodeLimitAcrossPieces() throws {
+        let text = Self.topology(services: 100)
+        func parses(under limit: Int) -> Bool {
+            var limits = YAMLLimits.default
+            limits.maxExpandedNodes = limit
+            return YAMLParser.build(Array(text.utf8), file: "big.yaml", limits: limits, stream: false) { $0.result() }.document != nil
+        }
+        // The smallest limit the whole file passes: it expands to exactly that many nodes.
+        var (low, high) = (1, 1_000_000)
+        while low < high {
+            let middle = (low + high) / 2
+            if parses(under: middle) { high = middle } else { low = middle + 1 }
+        }
+        var limits = YAMLLimits.default
+        limits.maxExpandedNodes = low - 1  // each piece holds about half as many
+        #expect(Self.split(text, limits: limits) == nil)
+        let parsed = YAMLParser.parse(text, file: "big.yaml", limits: limits)
+        #expect(parsed.document == nil)
+        #expect(parsed.diagnostics.first?.message.contains("expands to more than \(low - 1) nodes") == true)
+        limits.maxExpandedNodes = low
+        #expect(Self.split(text, limits: limits) != nil)
+    }
+
+    @Test("files that are not one large block mapping are not cut", arguments: [
+        ("a list", "services:\n", "- item\n"),
+        ("no services key", "x: 1\n", "y: 2\n"),
+        ("quoted keys", "services: # comment\n", "  'quoted': 1\n"),
+        ("tabs", "services:\n", "\tkey: 1\n"),
+        ("a value on the key's line", "services: &all\n", "  key: 1\n"),
+    ])
+    func noPlan(label: String, head: String, line: String) {
+        let text = head + String(repeating: line, count: 2000)
+        #expect(Array(text.utf8).withUnsafeBufferPointer { SplitParse.plan($0) } == nil, "\(label)")
+    }
+}

@@ -19,9 +19,11 @@ public final class NodeReader {
 
     /// The entries of a mapping, with unknown keys reported (keys starting
     /// with `x-` are extensions and skipped). `what` names the mapping in messages.
-    public func fields(of node: YAMLNode, what: String, allowed: [String], alwaysSuggest: Bool = false) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)]? {
+    /// `what` is only made for a message: most mappings have none.
+    public func fields(of node: YAMLNode, what: @autoclosure () -> String, allowed: [String],
+                       alwaysSuggest: Bool = false) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)]? {
         guard node.kind == .mapping else {
-            error("\(what) must be a mapping of keys to values, not \(node.kindDescription)", at: node)
+            error("\(what()) must be a mapping of keys to values, not \(node.kindDescription)", at: node)
             return nil
         }
         var result: [(key: String, keyNode: YAMLNode, value: YAMLNode)] = []
@@ -36,7 +38,7 @@ public final class NodeReader {
             }
             guard let key = keyNode.scalar else { continue }
             if key.hasPrefix("x-") { continue }
-            error(unknownKeyMessage(key, what: what, allowed: allowed, alwaysSuggest: alwaysSuggest), at: keyNode)
+            error(unknownKeyMessage(key, what: what(), allowed: allowed, alwaysSuggest: alwaysSuggest), at: keyNode)
         }
         return result
     }

@@ -107,6 +107,9 @@ private final class LoadSession {
     var operationDeclarations: [[(name: String, key: YAMLNode, value: YAMLNode)]] = []
 
     var calls: [Call] = []
+    /// The id of this session's first call: the second half of a large
+    /// topology numbers its calls after the first half's.
+    var firstCallID = 0
 
     init(fileNames: [String]) { self.fileNames = fileNames }
 
@@ -139,9 +142,10 @@ private final class LoadSession {
     }
 
     /// Every service, read in two halves side by side on a large topology:
-    /// each half has its own calls and diagnostics, and the second half's
-    /// call ids move up by the first half's count when they are joined, so
-    /// the result is the same as reading them in order.
+    /// each half has its own calls and diagnostics. The second half numbers
+    /// its calls from the count of call entries in the first, so the halves
+    /// join without renumbering; only when some entry was not a call (the
+    /// load then fails with its diagnostic anyway) are its ids moved.
     private func readServices() -> [Service] {
         let declarations = serviceDeclarations
         guard declarations.count >= 2_000 else {
@@ -149,23 +153,41 @@ private final class LoadSession {
         }
         let middle = declarations.count / 2
         let halves = [fork(), fork()]
-        let read = concurrentMap(2) { half in
+        halves[1].firstCallID = (0..<middle).reduce(0) { $0 + callEntryCount(of: declarations[$1], id: $1) }
+        var read = concurrentMap(2) { half in
             (half == 0 ? 0..<middle : middle..<declarations.count).map { halves[half].readService(declarations[$0], id: $0) }
         }
-        let offset = halves[0].calls.count
-        calls = halves[0].calls + halves[1].calls
         reader.append(halves[0].reader.diagnostics)
         reader.append(halves[1].reader.diagnostics)
-        return read[0] + read[1].map { service in
-            var moved = service
-            moved.calls = service.calls.map { $0 + offset }
-            moved.operations = service.operations.map { operation in
-                var shifted = operation
-                shifted.calls = operation.calls.map { $0 + offset }
-                return shifted
+        // Popped rather than indexed: the first half's arrays grow in place.
+        var second = read.removeLast(), services = read.removeLast()
+        let misnumbering = halves[0].calls.count - halves[1].firstCallID
+        if misnumbering != 0 {
+            for index in second.indices {
+                second[index].calls = second[index].calls.map { $0 + misnumbering }
+                for operation in second[index].operations.indices {
+                    second[index].operations[operation].calls = second[index].operations[operation].calls.map { $0 + misnumbering }
+                }
             }
-            return moved
         }
+        services.append(contentsOf: second)
+        swap(&calls, &halves[0].calls)
+        calls.append(contentsOf: halves[1].calls)
+        return services
+    }
+
+    /// The entries of a service's `calls:` lists, its own and its operations':
+    /// the ids its calls will take when every entry is a valid call.
+    private func callEntryCount(of declaration: Declaration, id: ServiceID) -> Int {
+        func entries(in mapping: YAMLNode) -> Int {
+            guard mapping.kind == .mapping else { return 0 }
+            for index in 0..<mapping.count where mapping.entry(at: index).key.scalarEquals("calls") {
+                let list = mapping.entry(at: index).value
+                return list.kind == .sequence ? list.count : 0
+            }
+            return 0
+        }
+        return entries(in: declaration.value) + operationDeclarations[id].reduce(0) { $0 + entries(in: $1.value) }
     }
 
     // MARK: Top level
@@ -294,8 +316,7 @@ private final class LoadSession {
                               publishes: [], consumes: [], datastores: [])
         let value = declaration.value
         if value.isNull { return service }
-        let what = "service '\(declaration.name)'"
-        guard let fields = reader.fields(of: value, what: what, allowed: Keys.service) else { return service }
+        guard let fields = reader.fields(of: value, what: "service '\(declaration.name)'", allowed: Keys.service) else { return service }
         var callsNode: YAMLNode?
         for (key, _, node) in fields {
             switch key {
@@ -329,7 +350,7 @@ private final class LoadSession {
         }
         if let callsNode {
             if service.external, callsNode.count > 0 {
-                reader.error("\(what) is external, so its calls are not known to this system; remove 'calls' or drop 'external: true'", at: callsNode)
+                reader.error("service '\(declaration.name)' is external, so its calls are not known to this system; remove 'calls' or drop 'external: true'", at: callsNode)
             } else {
                 service.calls = readCalls(callsNode, caller: id, operation: nil, file: declaration.file)
             }
@@ -359,7 +380,7 @@ private final class LoadSession {
         var ids: [CallID] = []
         for element in reader.list(node, what: "'calls'") ?? [] {
             if let call = readCall(element, caller: caller, operation: operation, file: file) {
-                ids.append(calls.count)
+                ids.append(firstCallID + calls.count)
                 calls.append(call)
             }
         }

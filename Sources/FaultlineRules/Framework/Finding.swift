@@ -216,48 +216,96 @@ public struct Finding: @unchecked Sendable, Hashable {
     /// The same for findings in several arrays (one per rule), so they never
     /// need concatenating first.
     public static func sortedInReportOrder(_ groups: [[Finding]]) -> [Finding] {
-        var files = Set<String>(), rules = Set<String>()
-        for group in groups {
-            var lastFile: String?, lastRule: String?
-            for finding in group {
-                let file = finding.location.file
-                if file != lastFile { files.insert(file); lastFile = file }
-                if finding.rule != lastRule { rules.insert(finding.rule); lastRule = finding.rule }
-            }
+        // A large report is ranked, sorted and gathered in two parts side by
+        // side: the groups split where their running count passes half.
+        let total = groups.reduce(0) { $0 + $1.count }
+        var split = 0, running = 0
+        while split < groups.count, running + groups[split].count <= total / 2 {
+            running += groups[split].count
+            split += 1
         }
+        let parts = total < 20_000 ? [0..<groups.count] : [0..<split, split..<groups.count]
+
+        let names = concurrentMap(parts.count) { part in
+            var files = Set<String>(), rules = Set<String>()
+            for group in groups[parts[part]] {
+                var lastFile: String?, lastRule: String?
+                for finding in group {
+                    let file = finding.location.file
+                    if file != lastFile { files.insert(file); lastFile = file }
+                    if finding.rule != lastRule { rules.insert(finding.rule); lastRule = finding.rule }
+                }
+            }
+            return (files, rules)
+        }
+        let files = names.reduce(into: Set<String>()) { $0.formUnion($1.0) }
+        let rules = names.reduce(into: Set<String>()) { $0.formUnion($1.1) }
         let fileRank = Dictionary(uniqueKeysWithValues: files.sorted().enumerated().map { ($1, $0) })
         let ruleRank = Dictionary(uniqueKeysWithValues: rules.sorted().enumerated().map { ($1, $0) })
         // Position and rule packed into two integers, so most comparisons are two integer compares.
         struct Entry { let fileAndLine, columnAndRule: UInt64; let group, index: Int32 }
-        var entries: [Entry] = []
-        entries.reserveCapacity(groups.reduce(0) { $0 + $1.count })
-        // Findings come in runs of one file and one rule: look each up once per run, not per finding.
-        var lastFile: (name: String, rank: UInt64)?, lastRule: (name: String, rank: UInt64)?
-        for (groupIndex, group) in groups.enumerated() {
-            for (index, finding) in group.enumerated() {
-                let location = finding.location
-                let file: UInt64
-                if let lastFile, lastFile.name == location.file { file = lastFile.rank } else {
-                    file = UInt64(fileRank[location.file] ?? 0)
-                    lastFile = (location.file, file)
+        let rankedParts = concurrentMap(parts.count) { part -> [Entry] in
+            var entries: [Entry] = []
+            entries.reserveCapacity(groups[parts[part]].reduce(0) { $0 + $1.count })
+            // Findings come in runs of one file and one rule: look each up once per run, not per finding.
+            var lastFile: (name: String, rank: UInt64)?, lastRule: (name: String, rank: UInt64)?
+            for groupIndex in parts[part] {
+                for (index, finding) in groups[groupIndex].enumerated() {
+                    let location = finding.location
+                    let file: UInt64
+                    if let lastFile, lastFile.name == location.file { file = lastFile.rank } else {
+                        file = UInt64(fileRank[location.file] ?? 0)
+                        lastFile = (location.file, file)
+                    }
+                    let rule: UInt64
+                    if let lastRule, lastRule.name == finding.rule { rule = lastRule.rank } else {
+                        rule = UInt64(ruleRank[finding.rule] ?? 0)
+                        lastRule = (finding.rule, rule)
+                    }
+                    entries.append(Entry(fileAndLine: file << 32 | UInt64(UInt32(clamping: location.line)),
+                                         columnAndRule: UInt64(UInt32(clamping: location.column)) << 32 | rule,
+                                         group: Int32(groupIndex), index: Int32(index)))
                 }
-                let rule: UInt64
-                if let lastRule, lastRule.name == finding.rule { rule = lastRule.rank } else {
-                    rule = UInt64(ruleRank[finding.rule] ?? 0)
-                    lastRule = (finding.rule, rule)
-                }
-                entries.append(Entry(fileAndLine: file << 32 | UInt64(UInt32(clamping: location.line)),
-                                     columnAndRule: UInt64(UInt32(clamping: location.column)) << 32 | rule,
-                                     group: Int32(groupIndex), index: Int32(index)))
             }
+            return entries
         }
-        entries.sort { a, b in
+        var entries = rankedParts.count == 1 ? rankedParts[0] : rankedParts.flatMap { $0 }
+        let inOrder = { (a: Entry, b: Entry) -> Bool in
             if a.fileAndLine != b.fileAndLine { return a.fileAndLine < b.fileAndLine }
             if a.columnAndRule != b.columnAndRule { return a.columnAndRule < b.columnAndRule }
             let messageA = groups[Int(a.group)][Int(a.index)].message, messageB = groups[Int(b.group)][Int(b.index)].message
             return messageA != messageB ? messageA < messageB : (a.group, a.index) < (b.group, b.index)
         }
-        return entries.map { groups[Int($0.group)][Int($0.index)] }
+        if entries.count < 20_000 {
+            entries.sort(by: inOrder)
+        } else {
+            // Two halves sorted side by side, then merged. No two entries tie
+            // (group and index decide last), so this is the order one sort gives.
+            let middle = entries.count / 2
+            let halves = concurrentMap(2) { half in (half == 0 ? entries[..<middle] : entries[middle...]).sorted(by: inOrder) }
+            let (first, second) = (halves[0], halves[1])
+            var merged: [Entry] = []
+            merged.reserveCapacity(entries.count)
+            var (i, j) = (0, 0)
+            while i < first.count, j < second.count {
+                if inOrder(second[j], first[i]) { merged.append(second[j]); j += 1 } else { merged.append(first[i]); i += 1 }
+            }
+            merged.append(contentsOf: first[i...])
+            merged.append(contentsOf: second[j...])
+            entries = merged
+        }
+        guard entries.count >= 20_000 else { return entries.map { groups[Int($0.group)][Int($0.index)] } }
+        return [Finding](unsafeUninitializedCapacity: entries.count) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            let middle = entries.count / 2
+            _ = concurrentMap(2) { half in
+                for position in half == 0 ? 0..<middle : middle..<entries.count {
+                    let entry = entries[position]
+                    (base + position).initialize(to: groups[Int(entry.group)][Int(entry.index)])
+                }
+            }
+            initialized = entries.count
+        }
     }
 }
 

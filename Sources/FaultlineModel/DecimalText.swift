@@ -28,6 +28,8 @@ public enum DecimalText {
     }
 
     /// `body` with the decimal text of `value`.
+    // Inlinable for the same reason as `Duration.withSpelling`.
+    @inlinable
     public static func withText<T>(of value: Int64, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxLength) { buffer in
             guard let base = buffer.baseAddress else { return body(UnsafeBufferPointer(start: nil, count: 0)) }

@@ -27,6 +27,9 @@ public struct Duration: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// `body` with the UTF-8 of `description`, written without making a
     /// `String`: messages print durations hundreds of thousands of times.
+    // Inlinable so each caller gets its own specialisation: unspecialised, every
+    // call paid for runtime generic metadata of the temporary allocation.
+    @inlinable
     public func withSpelling<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         guard let spelling else {
             let forever: StaticString = "more than 292000 years"
@@ -50,7 +53,7 @@ public struct Duration: Hashable, Comparable, Sendable, CustomStringConvertible 
     /// The spelling in parts, `whole[.fraction]unit`: the fraction has
     /// `fractionDigits` digits, leading zeros included, and no trailing zeros;
     /// nil for the saturated "forever".
-    private var spelling: (whole: Int64, fraction: Int64, fractionDigits: Int, unit: StaticString)? {
+    @usableFromInline var spelling: (whole: Int64, fraction: Int64, fractionDigits: Int, unit: StaticString)? {
         let us = microseconds
         if us == .max { return nil }
         if us % 3_600_000_000 == 0 && us >= 3_600_000_000 { return (us / 3_600_000_000, 0, 0, "h") }

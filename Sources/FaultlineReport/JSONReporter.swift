@@ -103,7 +103,8 @@ public struct JSONReporter: Sendable {
             for step in path { json.value(step) }
             json.endArray()
         }
-        json.field("file", finding.location.file)
+        json.key("file")
+        finding.location.withFileUTF8 { json.value(utf8: $0) }
         json.field("line", finding.location.line)
         json.field("column", finding.location.column)
         if let suppression = finding.suppression {

@@ -10,6 +10,7 @@ import Darwin
 /// shared anchors cost nothing to store; expansion is only ever counted.
 public final class YAMLDocument: Sendable {
     public let file: String
+    @usableFromInline let fileID: UInt32
     // Read by YAMLNode's inlinable accessors: the loader walks millions of nodes.
     @usableFromInline let nodes: [RawNode]
     @usableFromInline let children: [Int32]
@@ -18,6 +19,7 @@ public final class YAMLDocument: Sendable {
 
     init(file: String, nodes: [RawNode], children: [Int32], bytes: [UInt8], rootID: Int32?) {
         self.file = file
+        fileID = FileNames.shared.id(of: file)
         self.nodes = nodes
         self.children = children
         self.bytes = bytes
@@ -82,7 +84,7 @@ public struct YAMLNode: Sendable {
     @inlinable
     public var location: SourceLocation {
         let node = raw
-        return SourceLocation(file: document.file, line: Int(node.line), column: Int(node.column))
+        return SourceLocation(fileID: document.fileID, line: node.line, column: node.column)
     }
 
     /// The scalar's text, or nil for a collection.

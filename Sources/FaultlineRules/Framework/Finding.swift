@@ -227,20 +227,21 @@ public struct Finding: @unchecked Sendable, Hashable {
         let parts = total < 20_000 ? [0..<groups.count] : [0..<split, split..<groups.count]
 
         let names = concurrentMap(parts.count) { part in
-            var files = Set<String>(), rules = Set<String>()
+            var files = Set<UInt32>(), rules = Set<String>()
             for group in groups[parts[part]] {
-                var lastFile: String?, lastRule: String?
+                var lastFile: UInt32?, lastRule: String?
                 for finding in group {
-                    let file = finding.location.file
+                    let file = finding.location.fileID
                     if file != lastFile { files.insert(file); lastFile = file }
                     if finding.rule != lastRule { rules.insert(finding.rule); lastRule = finding.rule }
                 }
             }
             return (files, rules)
         }
-        let files = names.reduce(into: Set<String>()) { $0.formUnion($1.0) }
+        let files = names.reduce(into: Set<UInt32>()) { $0.formUnion($1.0) }
         let rules = names.reduce(into: Set<String>()) { $0.formUnion($1.1) }
-        let fileRank = Dictionary(uniqueKeysWithValues: files.sorted().enumerated().map { ($1, $0) })
+        let fileNames = Dictionary(uniqueKeysWithValues: files.map { ($0, FileNames.shared.name(of: $0)) })
+        let fileRank = Dictionary(uniqueKeysWithValues: files.sorted { fileNames[$0] ?? "" < fileNames[$1] ?? "" }.enumerated().map { ($1, $0) })
         let ruleRank = Dictionary(uniqueKeysWithValues: rules.sorted().enumerated().map { ($1, $0) })
         // Position and rule packed into two integers, so most comparisons are two integer compares.
         struct Entry { let fileAndLine, columnAndRule: UInt64; let group, index: Int32 }
@@ -248,14 +249,14 @@ public struct Finding: @unchecked Sendable, Hashable {
             var entries: [Entry] = []
             entries.reserveCapacity(groups[parts[part]].reduce(0) { $0 + $1.count })
             // Findings come in runs of one file and one rule: look each up once per run, not per finding.
-            var lastFile: (name: String, rank: UInt64)?, lastRule: (name: String, rank: UInt64)?
+            var lastFile: (id: UInt32, rank: UInt64)?, lastRule: (name: String, rank: UInt64)?
             for groupIndex in parts[part] {
                 for (index, finding) in groups[groupIndex].enumerated() {
                     let location = finding.location
                     let file: UInt64
-                    if let lastFile, lastFile.name == location.file { file = lastFile.rank } else {
-                        file = UInt64(fileRank[location.file] ?? 0)
-                        lastFile = (location.file, file)
+                    if let lastFile, lastFile.id == location.fileID { file = lastFile.rank } else {
+                        file = UInt64(fileRank[location.fileID] ?? 0)
+                        lastFile = (location.fileID, file)
                     }
                     let rule: UInt64
                     if let lastRule, lastRule.name == finding.rule { rule = lastRule.rank } else {

@@ -1,0 +1,44 @@
+import FaultlineYAML
+import Testing
+
+/// Positions carry their file as a number; these pin that the number behaves
+/// exactly as the name did.
+@Suite("Source locations")
+struct SourceLocationTests {
+    @Test("the same name gets the same number, another name another; the name comes back")
+    func numbering() {
+        let first = SourceLocation(file: "numbering/one.yaml", line: 1, column: 1)
+        let again = SourceLocation(file: "numbering/" + "one.yaml", line: 1, column: 1)
+        let other = SourceLocation(file: "numbering/two.yaml", line: 1, column: 1)
+        #expect(first.fileID == again.fileID && first == again)
+        #expect(first.fileID != other.fileID && first != other)
+        #expect(first.file == "numbering/one.yaml" && other.file == "numbering/two.yaml")
+        #expect(first.withFileUTF8 { Array($0) } == Array("numbering/one.yaml".utf8))
+        #expect(SourceLocation(file: "", line: 2, column: 3).description == ":2:3")
+    }
+
+    @Test("order is by name, line and column, whatever order the files were first seen in")
+    func ordering() {
+        let later = SourceLocation(file: "ordering/b.yaml", line: 1, column: 1)
+        let earlier = SourceLocation(file: "ordering/a.yaml", line: 9, column: 9)
+        #expect(earlier < later && !(later < earlier))
+        #expect(SourceLocation(file: "ordering/a.yaml", line: 9, column: 8) < earlier)
+        #expect(SourceLocation(file: "ordering/a.yaml", line: 8, column: 99) < earlier)
+        #expect([later, earlier].sorted() == [earlier, later])
+    }
+
+    @Test("names registered from many threads at once get one number each")
+    func concurrentRegistration() async {
+        let names = (0..<200).map { "concurrent/file-\($0 % 50).yaml" }
+        let ids = await withTaskGroup(of: (String, UInt32).self) { group in
+            for name in names { group.addTask { (name, SourceLocation(file: name, line: 1, column: 1).fileID) } }
+            var seen: [(String, UInt32)] = []
+            for await pair in group { seen.append(pair) }
+            return seen
+        }
+        let byName = Dictionary(grouping: ids, by: \.0).mapValues { Set($0.map(\.1)) }
+        #expect(byName.count == 50 && byName.values.allSatisfy { $0.count == 1 })
+        #expect(Set(byName.values.compactMap(\.first)).count == 50)
+        #expect(byName.allSatisfy { name, id in id.first.map { FileNames.shared.name(of: $0) } == name })
+    }
+}

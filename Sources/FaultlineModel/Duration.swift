@@ -86,7 +86,8 @@ public enum DurationSyntax {
     static let units: [(name: String, microseconds: Int64)] = [("ms", 1_000), ("s", 1_000_000), ("m", 60_000_000), ("h", 3_600_000_000)]
 
     public static func parse(_ text: String) -> Result<Duration, Failure> {
-        if let duration = parseWellFormed(text) { return .success(duration) }
+        var text = text
+        if let duration = text.withUTF8({ parseWellFormed($0) }) { return .success(duration) }
         let trimmed = text
         if trimmed.hasPrefix("-") { return .failure(.negative) }
         var number = Substring(trimmed)
@@ -118,52 +119,54 @@ public enum DurationSyntax {
 
     /// The common case, straight from the bytes: digits, an optional fraction,
     /// and one of the four units. Anything else (including every error) is left
-    /// to the full parser, which explains what is wrong.
-    private static func parseWellFormed(_ text: String) -> Duration? {
-        var utf8 = text.utf8.makeIterator()
+    /// to the full parser, which explains what is wrong. Nothing is allocated:
+    /// a large topology has hundreds of thousands of durations.
+    public static func parseWellFormed(_ bytes: UnsafeBufferPointer<UInt8>) -> Duration? {
+        let count = bytes.count
+        var index = 0
         var whole: Int64 = 0, wholeDigits = 0
-        var byte = utf8.next()
-        while let digit = byte, digit >= 0x30, digit <= 0x39 {
-            whole = whole * 10 + Int64(digit - 0x30)
+        while index < count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+            whole = whole * 10 + Int64(bytes[index] - 0x30)
             wholeDigits += 1
             if wholeDigits > 15 { return nil }
-            byte = utf8.next()
+            index += 1
         }
         guard wholeDigits > 0 else { return nil }
-        var fraction: [UInt8] = []
-        if byte == UInt8(ascii: ".") {
-            byte = utf8.next()
-            while let digit = byte, digit >= 0x30, digit <= 0x39 {
-                fraction.append(digit - 0x30)
-                byte = utf8.next()
-            }
+        var fraction = index..<index
+        if index < count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            let fractionStart = index
+            while index < count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
+            fraction = fractionStart..<index
             if fraction.isEmpty { return nil }
         }
-        var unit: [UInt8] = []
-        while let letter = byte {
-            unit.append(letter)
-            if unit.count > 2 { return nil }
-            byte = utf8.next()
-        }
         let scale: Int64
-        switch unit {
-        case [UInt8(ascii: "m"), UInt8(ascii: "s")]: scale = 1_000
-        case [UInt8(ascii: "s")]: scale = 1_000_000
-        case [UInt8(ascii: "m")]: scale = 60_000_000
-        case [UInt8(ascii: "h")]: scale = 3_600_000_000
-        default: return nil
+        switch count - index {
+        case 1:
+            switch bytes[index] {
+            case UInt8(ascii: "s"): scale = 1_000_000
+            case UInt8(ascii: "m"): scale = 60_000_000
+            case UInt8(ascii: "h"): scale = 3_600_000_000
+            default: return nil
+            }
+        case 2:
+            guard bytes[index] == UInt8(ascii: "m"), bytes[index + 1] == UInt8(ascii: "s") else { return nil }
+            scale = 1_000
+        default:
+            return nil
         }
         let limit: Int64 = 366 * 24 * 3_600_000_000
         guard whole <= limit / scale else { return nil }
         var total = whole * scale
         var fractionScale = scale
-        for digit in fraction {
+        for position in fraction {
+            let digit = Int64(bytes[position] - 0x30)
             if fractionScale % 10 != 0 {
                 if digit != 0 { return nil }
                 continue
             }
             fractionScale /= 10
-            total += Int64(digit) * fractionScale
+            total += digit * fractionScale
         }
         return total > limit ? nil : Duration(microseconds: total)
     }

@@ -26,6 +26,13 @@ public final class YAMLDocument: Sendable {
         self.rootID = rootID
     }
 
+    /// Another handle on the same nodes (no copy). Threads that read one
+    /// document side by side each take a twin: every `YAMLNode` copy retains
+    /// its document, and one counter shared by two cores is slow.
+    public func twin() -> YAMLDocument {
+        YAMLDocument(file: file, nodes: nodes, children: children, bytes: bytes, rootID: rootID)
+    }
+
     /// The document's top node, or nil for a stream with no document (an empty file).
     public var root: YAMLNode? { rootID.map { YAMLNode(document: self, id: $0) } }
 }
@@ -72,6 +79,12 @@ public struct YAMLNode: Sendable {
     }
 
     @inlinable var raw: RawNode { document.nodes[Int(id)] }
+
+    /// The same node in `twin`, a twin of its document.
+    public func inTwin(_ twin: YAMLDocument) -> YAMLNode {
+        precondition(twin.nodes.count == document.nodes.count && twin.file == document.file, "not a twin of this node's document")
+        return YAMLNode(document: twin, id: id)
+    }
 
     @inlinable public var kind: Kind {
         switch raw.kind {
@@ -134,7 +147,15 @@ public struct YAMLNode: Sendable {
     /// The first of `candidates` that the scalar's text is exactly, compared
     /// on the bytes (fetched once), lengths first; nil for none or a collection.
     public func scalar(matchingOneOf candidates: [String]) -> String? {
-        withScalarBytes { bytes in candidates.first { YAMLNode.spells($0, bytes) } } ?? nil
+        withScalarBytes { bytes -> String? in
+            for candidate in candidates where candidate.utf8.count == bytes.count {
+                let same = candidate.utf8.withContiguousStorageIfAvailable { expected in
+                    expected.baseAddress.map { memcmp($0, bytes.baseAddress ?? $0, bytes.count) == 0 } ?? bytes.isEmpty
+                } ?? YAMLNode.spells(candidate, bytes)
+                if same { return candidate }
+            }
+            return nil
+        } ?? nil
     }
 
     @usableFromInline

@@ -131,3 +131,26 @@ struct DecimalTextTests {
         #expect(String(decoding: buffer[..<count], as: UTF8.self) == expected)
     }
 }
+
+/// The loader reads durations straight from the YAML bytes; anything that
+/// path accepts must mean exactly what the full parser says it means, and
+/// everything else must be left to the full parser (which explains errors).
+@Suite("Durations read from bytes")
+struct DurationBytesTests {
+    @Test("the byte reader agrees with the full parser or declines", arguments: [
+        "250ms", "1.5s", "0.001s", "1.0000001s", "1.000001s", "30m", "2h", "1h", "007s", "1.50s", "0ms", "0.5ms",
+        "0.0005ms", "999999999999999ms", "9999999999999999ms", "8784h", "8785h", "1e3ms", "1.s", ".5s", "5 s", "5sec",
+        "-1s", "1.2345678s", "366d", "", "ms", "1.5.5s", "12", "1_000ms", "１s",
+    ])
+    func agrees(text: String) {
+        let fast = Array(text.utf8).withUnsafeBufferPointer { DurationSyntax.parseWellFormed($0) }
+        if let fast { #expect(DurationSyntax.parse(text) == .success(fast), "\(text)") }
+    }
+
+    @Test("the common forms are taken on by the byte reader", arguments: [
+        ("250ms", 250_000), ("1.5s", 1_500_000), ("30m", 1_800_000_000), ("2h", 7_200_000_000), ("0.5ms", 500),
+    ] as [(String, Int64)])
+    func commonForms(text: String, microseconds: Int64) {
+        #expect(Array(text.utf8).withUnsafeBufferPointer { DurationSyntax.parseWellFormed($0) } == Duration(microseconds: microseconds))
+    }
+}

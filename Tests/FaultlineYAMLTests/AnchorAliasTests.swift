@@ -85,3 +85,19 @@ struct AnchorAliasTests {
         #expect(result.diagnostics.map(\.position) == ["2:10"])
     }
 }
+
+@Suite("Document twins")
+struct DocumentTwinTests {
+    @Test("a node read through a twin is the same node, with the same position and text")
+    func twinReadsTheSameNodes() throws {
+        let document = try #require(parse("a:\n  b: [1, two]\n").document)
+        let twin = document.twin()
+        #expect(twin !== document)
+        let root = try #require(document.root)
+        let value = root.entry(at: 0).value.entry(at: 0).value
+        let twinned = value.inTwin(twin)
+        #expect(twinned.document === twin)
+        #expect(twinned.location == value.location && twinned.count == 2)
+        #expect(twinned.elements.map(\.scalar) == ["1", "two"])
+    }
+}

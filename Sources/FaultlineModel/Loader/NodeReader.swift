@@ -111,6 +111,7 @@ public final class NodeReader {
     }
 
     public func duration(_ node: YAMLNode, what: String) -> Duration? {
+        if let duration = node.withScalarBytes({ DurationSyntax.parseWellFormed($0) }) ?? nil { return duration }
         guard node.kind == .scalar, !node.isNull, let text = node.scalar else {
             error("\(what) must be a duration such as 250ms or 2s, not \(node.kindDescription)", at: node)
             return nil

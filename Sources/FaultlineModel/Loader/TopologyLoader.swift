@@ -154,8 +154,25 @@ private final class LoadSession {
         let middle = declarations.count / 2
         let halves = [fork(), fork()]
         halves[1].firstCallID = (0..<middle).reduce(0) { $0 + callEntryCount(of: declarations[$1], id: $1) }
+        // The second half reads through twins of the documents (see `YAMLDocument.twin`).
+        var twins: [ObjectIdentifier: YAMLDocument] = [:]
+        func twin(_ node: YAMLNode) -> YAMLNode {
+            let document = node.document
+            if let twin = twins[ObjectIdentifier(document)] { return node.inTwin(twin) }
+            let twin = document.twin()
+            twins[ObjectIdentifier(document)] = twin
+            return node.inTwin(twin)
+        }
+        let secondHalf = (middle..<declarations.count).map { index in
+            let declaration = declarations[index]
+            return Declaration(name: declaration.name, key: twin(declaration.key), value: twin(declaration.value), file: declaration.file)
+        }
+        for index in middle..<declarations.count {
+            halves[1].operationDeclarations[index] = operationDeclarations[index].map { ($0.name, twin($0.key), twin($0.value)) }
+        }
         var read = concurrentMap(2) { half in
-            (half == 0 ? 0..<middle : middle..<declarations.count).map { halves[half].readService(declarations[$0], id: $0) }
+            half == 0 ? (0..<middle).map { halves[0].readService(declarations[$0], id: $0) }
+                : secondHalf.indices.map { halves[1].readService(secondHalf[$0], id: middle + $0) }
         }
         reader.append(halves[0].reader.diagnostics)
         reader.append(halves[1].reader.diagnostics)

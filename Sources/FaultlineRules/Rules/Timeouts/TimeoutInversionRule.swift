@@ -91,7 +91,9 @@ public struct TimeoutInversionRule: Rule {
                 let time = analysis.worstCaseTimes.perNode[node]
                 if slowest.map({ time > $0.time }) ?? true { slowest = (node, time) }
             }
-            let caller = context.callerLabel(call), target = context.serviceName(call.target)
+            // Labels are made only for a finding: most calls have none.
+            var caller: String { context.callerLabel(call) }
+            var target: String { context.serviceName(call.target) }
             if let slowest, timeout < slowest.time {
                 let breakdown = breakdowns[slowest.node] ?? context.worstCaseBreakdown(of: slowest.node)
                 breakdowns[slowest.node] = breakdown

@@ -4,19 +4,43 @@ import FaultlineGraph
 extension RuleContext {
     /// "payments 3 × 2s + 300ms backoff" — how one call's worst case is made.
     func worstCaseText(of callID: CallID) -> Message {
+        var text = Message.Interpolation(literalCapacity: 48, interpolationCount: 4)
+        appendWorstCaseText(of: callID, to: &text)
+        return Message(stringInterpolation: text)
+    }
+
+    /// Writes `worstCaseText(of:)` into a message being built: the breakdown
+    /// of a node has several, and tens of thousands of nodes have one.
+    func appendWorstCaseText(of callID: CallID, to text: inout Message.Interpolation) {
         let call = topology.calls[callID]
-        guard let timeout = call.timeout else { return "\(targetLabel(call)) (no timeout)" }
+        let label = targetLabel(call)
+        guard let timeout = call.timeout else {
+            text.appendInterpolation(label)
+            text.appendLiteral(" (no timeout)")
+            return
+        }
         let attempts = call.retry.maxAttempts
         var backoff = Duration.zero
         if case .policy(let policy) = call.retry { backoff = policy.totalBackoff }
-        let text: Message = switch (attempts > 1, backoff > .zero) {
-        case (true, true): "\(targetLabel(call)) \(attempts) × \(timeout) + \(backoff) backoff"
-        case (true, false): "\(targetLabel(call)) \(attempts) × \(timeout)"
-        case (false, true): "\(targetLabel(call)) \(timeout) + \(backoff) backoff"
-        case (false, false): "\(targetLabel(call)) \(timeout)"
+        let perRequest = call.perRequest > 1 && !call.parallel
+        if perRequest { text.appendLiteral("(") }
+        text.appendInterpolation(label)
+        text.appendLiteral(" ")
+        if attempts > 1 {
+            text.appendInterpolation(attempts)
+            text.appendLiteral(" × ")
         }
-        if call.perRequest > 1 && !call.parallel { return "(\(text)) × \(call.perRequest) per request" }
-        return text
+        text.appendInterpolation(timeout)
+        if backoff > .zero {
+            text.appendLiteral(" + ")
+            text.appendInterpolation(backoff)
+            text.appendLiteral(" backoff")
+        }
+        if perRequest {
+            text.appendLiteral(") × ")
+            text.appendInterpolation(call.perRequest)
+            text.appendLiteral(" per request")
+        }
     }
 
     /// How one request to a node adds up, largest parts first, e.g.
@@ -46,13 +70,24 @@ extension RuleContext {
                 if largest.count > 3 { largest.removeLast() }
             }
         }
-        var pieces = largest.map { worstCaseText(of: $0.call) }
-        let total = sequentialCount + (slowestParallel == nil ? 0 : 1)
-        if let slowestParallel, pieces.count < 3 {
-            pieces.append("the slowest parallel call, \(worstCaseText(of: slowestParallel.call))")
+        var text = Message.Interpolation(literalCapacity: 160, interpolationCount: 8)
+        for (index, piece) in largest.enumerated() {
+            if index > 0 { text.appendLiteral(" + ") }
+            appendWorstCaseText(of: piece.call, to: &text)
         }
-        var shown = pieces.first ?? ""
-        for piece in pieces.dropFirst() { shown = "\(shown) + \(piece)" }
-        return total > pieces.count ? "\(shown) + \(total - pieces.count) more" : shown
+        var shown = largest.count
+        if let slowestParallel, shown < 3 {
+            if shown > 0 { text.appendLiteral(" + ") }
+            text.appendLiteral("the slowest parallel call, ")
+            appendWorstCaseText(of: slowestParallel.call, to: &text)
+            shown += 1
+        }
+        let total = sequentialCount + (slowestParallel == nil ? 0 : 1)
+        if total > shown {
+            text.appendLiteral(" + ")
+            text.appendInterpolation(total - shown)
+            text.appendLiteral(" more")
+        }
+        return Message(stringInterpolation: text)
     }
 }

@@ -53,23 +53,22 @@ public struct SourceLocation: Hashable, Comparable, Sendable, CustomStringConver
 public final class FileNames: @unchecked Sendable {
     public static let shared = FileNames()
 
-    private struct Entry {
-        let name: String
-        /// A copy of the name's UTF-8 that is never freed, for `withFileUTF8`.
-        let utf8: UnsafeBufferPointer<UInt8>
-    }
-
     private static let chunkSize = 1024
     private static let chunkCount = 4096
-    private let chunks: UnsafeMutablePointer<UnsafeMutablePointer<Entry>?>
+    private let names: UnsafeMutablePointer<UnsafeMutablePointer<String>?>
+    /// A copy of each name's UTF-8 that is never freed, for `withFileUTF8`:
+    /// reading it touches no reference count.
+    private let utf8: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeBufferPointer<UInt8>>?>
     // Guarded by `mutex`.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private var ids: [String: UInt32] = [:]
     private var count = 0
 
     private init() {
-        chunks = .allocate(capacity: FileNames.chunkCount)
-        chunks.initialize(repeating: nil, count: FileNames.chunkCount)
+        names = .allocate(capacity: FileNames.chunkCount)
+        names.initialize(repeating: nil, count: FileNames.chunkCount)
+        utf8 = .allocate(capacity: FileNames.chunkCount)
+        utf8.initialize(repeating: nil, count: FileNames.chunkCount)
         pthread_mutex_init(mutex, nil)
         // Number 0 stands for every file past the four millionth.
         _ = add("(one of too many files)")
@@ -84,27 +83,36 @@ public final class FileNames: @unchecked Sendable {
         return add(name)
     }
 
-    public func name(of id: UInt32) -> String { entry(id)?.name ?? "" }
+    public func name(of id: UInt32) -> String {
+        guard let (chunk, offset) = place(of: id), let storage = names[chunk] else { return "" }
+        return storage[offset]
+    }
 
-    func utf8(of id: UInt32) -> UnsafeBufferPointer<UInt8> { entry(id)?.utf8 ?? UnsafeBufferPointer(start: nil, count: 0) }
+    func utf8(of id: UInt32) -> UnsafeBufferPointer<UInt8> {
+        guard let (chunk, offset) = place(of: id), let storage = utf8[chunk] else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return storage[offset]
+    }
 
     /// Called with the lock held (or from `init`).
     private func add(_ name: String) -> UInt32 {
-        let chunk = count / FileNames.chunkSize
-        let storage = chunks[chunk] ?? .allocate(capacity: FileNames.chunkSize)
-        chunks[chunk] = storage
+        let (chunk, offset) = (count / FileNames.chunkSize, count % FileNames.chunkSize)
+        let nameStorage = names[chunk] ?? .allocate(capacity: FileNames.chunkSize)
+        let utf8Storage = utf8[chunk] ?? .allocate(capacity: FileNames.chunkSize)
+        names[chunk] = nameStorage
+        utf8[chunk] = utf8Storage
         let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, name.utf8.count))
         _ = bytes.initialize(from: name.utf8)
-        (storage + count % FileNames.chunkSize).initialize(to: Entry(name: name, utf8: UnsafeBufferPointer(rebasing: bytes[..<name.utf8.count])))
+        (nameStorage + offset).initialize(to: name)
+        (utf8Storage + offset).initialize(to: UnsafeBufferPointer(rebasing: bytes[..<name.utf8.count]))
         ids[name] = UInt32(count)
         count += 1
         return UInt32(count - 1)
     }
 
-    private func entry(_ id: UInt32) -> Entry? {
+    private func place(of id: UInt32) -> (chunk: Int, offset: Int)? {
         let index = Int(id)
-        guard index < FileNames.chunkSize * FileNames.chunkCount, let chunk = chunks[index / FileNames.chunkSize] else { return nil }
-        return chunk[index % FileNames.chunkSize]
+        guard index < FileNames.chunkSize * FileNames.chunkCount else { return nil }
+        return (index / FileNames.chunkSize, index % FileNames.chunkSize)
     }
 }
 

@@ -486,41 +486,32 @@ struct DocumentBuilder {
     }
 
     private mutating func resolveMapping(_ items: [Int32]) -> [Int32] {
-        var seen: [String: Int32] = [:]
+        let pairs = items.count / 2
+        var own = KeyTable(expected: pairs)
+        var isRepeat = [Bool](repeating: false, count: pairs)
         var hasMerge = false
-        var index = 0
-        while index + 1 < items.count {
-            let key = items[index]
-            index += 2
+        for pair in 0..<pairs {
+            let key = items[2 * pair]
             if isMergeKey(key) { hasMerge = true; continue }
-            guard let text = scalarText(key) else {
+            guard nodes[Int(key)].kind == .scalar else {
                 // Reported here and kept in the mapping, so the mapping is not
                 // mistaken for an empty one; readers skip keys that are not scalars.
                 diagnostics.append(Diagnostic("a mapping key must be a plain value, not \(nodes[Int(key)].kind == .mapping ? "a mapping" : "a list")", at: nodeLocation(key)))
                 continue
             }
-            if let first = seen[text] {
+            if let first = own.insert(key, nodes: nodes, bytes: bytes) {
                 let firstAt = nodeLocation(first)
-                diagnostics.append(Diagnostic("duplicate key '\(text)'; it is first defined at line \(firstAt.line), column \(firstAt.column)", at: nodeLocation(key)))
-                continue
+                diagnostics.append(Diagnostic("duplicate key '\(scalarText(key) ?? "")'; it is first defined at line \(firstAt.line), column \(firstAt.column)", at: nodeLocation(key)))
+                isRepeat[pair] = true
             }
-            seen[text] = key
         }
-        guard hasMerge else { return dropDuplicates(items, keeping: seen) }
-
         var result: [Int32] = []
         result.reserveCapacity(items.count)
-        var taken = Set(seen.keys)
-        index = 0
-        while index + 1 < items.count {
-            let key = items[index], value = items[index + 1]
-            index += 2
-            guard isMergeKey(key) else {
-                if let text = scalarText(key) {
-                    if seen[text] == key { result.append(key); result.append(value) }
-                } else {
-                    result.append(key); result.append(value)
-                }
+        var taken = own
+        for pair in 0..<pairs {
+            let key = items[2 * pair], value = items[2 * pair + 1]
+            guard hasMerge, isMergeKey(key) else {
+                if !isRepeat[pair] { result.append(key); result.append(value) }
                 continue
             }
             for source in mergeSources(value) {
@@ -528,8 +519,7 @@ struct DocumentBuilder {
                 let start = Int(sourceNode.start)
                 for pair in 0..<Int(sourceNode.count) {
                     let mergedKey = children[start + 2 * pair], mergedValue = children[start + 2 * pair + 1]
-                    guard let text = scalarText(mergedKey), !taken.contains(text) else { continue }
-                    taken.insert(text)
+                    guard nodes[Int(mergedKey)].kind == .scalar, taken.insert(mergedKey, nodes: nodes, bytes: bytes) == nil else { continue }
                     result.append(mergedKey)
                     result.append(mergedValue)
                 }
@@ -538,18 +528,34 @@ struct DocumentBuilder {
         return result
     }
 
-    private func dropDuplicates(_ items: [Int32], keeping kept: [String: Int32]) -> [Int32] {
-        var result: [Int32] = []
-        var index = 0
-        while index + 1 < items.count {
-            let keep = scalarText(items[index]).map { kept[$0] == items[index] } ?? true
-            if keep {
-                result.append(items[index])
-                result.append(items[index + 1])
-            }
-            index += 2
+    /// Scalar keys by their bytes, in open addressing: merge keys and repeated
+    /// keys are resolved without making a String per key.
+    private struct KeyTable {
+        private var slots: [Int32]
+        private var count = 0
+
+        init(expected: Int) {
+            slots = [Int32](repeating: -1, count: 1 << (Int.bitWidth - max(8, 2 * expected).leadingZeroBitCount))
         }
-        return result
+
+        /// Adds `key`, or returns the equal key already there.
+        mutating func insert(_ key: Int32, nodes: [RawNode], bytes: [UInt8]) -> Int32? {
+            if 2 * (count + 1) > slots.count {
+                let old = slots
+                slots = [Int32](repeating: -1, count: 2 * old.count)
+                count = 0
+                for existing in old where existing >= 0 { _ = insert(existing, nodes: nodes, bytes: bytes) }
+            }
+            let mask = slots.count - 1
+            var slot = DocumentBuilder.keyHash(key, nodes: nodes, bytes: bytes) & mask
+            while slots[slot] >= 0 {
+                if DocumentBuilder.keysEqual(slots[slot], key, nodes: nodes, bytes: bytes) { return slots[slot] }
+                slot = (slot + 1) & mask
+            }
+            slots[slot] = key
+            count += 1
+            return nil
+        }
     }
 
     private mutating func mergeSources(_ value: Int32) -> [Int32] {

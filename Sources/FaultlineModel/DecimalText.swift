@@ -13,18 +13,23 @@ public enum DecimalText {
             target[0] = UInt8(ascii: "-")
             count = 1
         }
-        let magnitude = value.magnitude
-        var scale: UInt64 = 1, digits = 1
-        while magnitude / scale >= 10 || digits < minimumDigits {
-            scale *= 10
+        // Dividing by the constant 10 compiles to a multiplication; dividing
+        // by a power of ten held in a variable, as a left-to-right writer
+        // would, is a real division per digit.
+        var magnitude = value.magnitude
+        var digits = 1, probe = magnitude
+        while probe >= 10 {
+            probe /= 10
             digits += 1
         }
-        while scale > 0 {
-            target[count] = UInt8(ascii: "0") + UInt8(magnitude / scale % 10)
-            count += 1
-            scale /= 10
+        digits = max(digits, minimumDigits)
+        var position = count + digits
+        while position > count {
+            position -= 1
+            target[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
         }
-        return count
+        return count + digits
     }
 
     /// `body` with the decimal text of `value`.

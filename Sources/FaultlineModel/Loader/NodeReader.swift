@@ -19,28 +19,38 @@ public final class NodeReader {
 
     /// The entries of a mapping, with unknown keys reported (keys starting
     /// with `x-` are extensions and skipped). `what` names the mapping in messages.
-    /// `what` is only made for a message: most mappings have none.
     public func fields(of node: YAMLNode, what: @autoclosure () -> String, allowed: [String],
                        alwaysSuggest: Bool = false) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)]? {
-        guard node.kind == .mapping else {
-            error("\(what()) must be a mapping of keys to values, not \(node.kindDescription)", at: node)
-            return nil
-        }
         var result: [(key: String, keyNode: YAMLNode, value: YAMLNode)] = []
         result.reserveCapacity(node.count)
+        let isMapping = forEachField(of: node, what: what(), allowed: allowed, alwaysSuggest: alwaysSuggest) { result.append(($0, $1, $2)) }
+        return isMapping ? result : nil
+    }
+
+    /// `fields(of:)` without the list: `body` gets each allowed key (the
+    /// spelling from `allowed`), its node and its value, in order. False when
+    /// the node is not a mapping (reported). The loader reads hundreds of
+    /// thousands of small mappings, and a list for each is an allocation and
+    /// a retain per node.
+    public func forEachField(of node: YAMLNode, what: @autoclosure () -> String, allowed: [String], alwaysSuggest: Bool = false,
+                             _ body: (_ key: String, _ keyNode: YAMLNode, _ value: YAMLNode) -> Void) -> Bool {
+        guard node.kind == .mapping else {
+            error("\(what()) must be a mapping of keys to values, not \(node.kindDescription)", at: node)
+            return false
+        }
         for index in 0..<node.count {
             let (keyNode, value) = node.entry(at: index)
             // Keys are matched on their bytes and the allowed spelling is
             // reused: no new String for each key of each mapping.
             if let known = keyNode.scalar(matchingOneOf: allowed) {
-                result.append((known, keyNode, value))
+                body(known, keyNode, value)
                 continue
             }
             guard let key = keyNode.scalar else { continue }
             if key.hasPrefix("x-") { continue }
             error(unknownKeyMessage(key, what: what(), allowed: allowed, alwaysSuggest: alwaysSuggest), at: keyNode)
         }
-        return result
+        return true
     }
 
     private func unknownKeyMessage(_ key: String, what: String, allowed: [String], alwaysSuggest: Bool) -> String {

@@ -110,6 +110,14 @@ private final class LoadSession {
     /// The id of this session's first call: the second half of a large
     /// topology numbers its calls after the first half's.
     var firstCallID = 0
+    /// From this many services on, operations and services are read in two
+    /// halves side by side: where the first ends, the second half's
+    /// declarations (read through document twins), and the call entries of
+    /// the first half.
+    static let splitAt = 2_000
+    private var middle = 0
+    private var secondHalf: [Declaration] = []
+    private var firstHalfCallEntries = 0
 
     init(fileNames: [String]) { self.fileNames = fileNames }
 
@@ -148,28 +156,11 @@ private final class LoadSession {
     /// load then fails with its diagnostic anyway) are its ids moved.
     private func readServices() -> [Service] {
         let declarations = serviceDeclarations
-        guard declarations.count >= 2_000 else {
+        guard declarations.count >= LoadSession.splitAt else {
             return declarations.enumerated().map { readService($0.element, id: $0.offset) }
         }
-        let middle = declarations.count / 2
         let halves = [fork(), fork()]
-        halves[1].firstCallID = (0..<middle).reduce(0) { $0 + callEntryCount(of: declarations[$1], id: $1) }
-        // The second half reads through twins of the documents (see `YAMLDocument.twin`).
-        var twins: [ObjectIdentifier: YAMLDocument] = [:]
-        func twin(_ node: YAMLNode) -> YAMLNode {
-            let document = node.document
-            if let twin = twins[ObjectIdentifier(document)] { return node.inTwin(twin) }
-            let twin = document.twin()
-            twins[ObjectIdentifier(document)] = twin
-            return node.inTwin(twin)
-        }
-        let secondHalf = (middle..<declarations.count).map { index in
-            let declaration = declarations[index]
-            return Declaration(name: declaration.name, key: twin(declaration.key), value: twin(declaration.value), file: declaration.file)
-        }
-        for index in middle..<declarations.count {
-            halves[1].operationDeclarations[index] = operationDeclarations[index].map { ($0.name, twin($0.key), twin($0.value)) }
-        }
+        halves[1].firstCallID = firstHalfCallEntries
         var read = concurrentMap(2) { half in
             half == 0 ? (0..<middle).map { halves[0].readService(declarations[$0], id: $0) }
                 : secondHalf.indices.map { halves[1].readService(secondHalf[$0], id: middle + $0) }
@@ -195,7 +186,7 @@ private final class LoadSession {
 
     /// The entries of a service's `calls:` lists, its own and its operations':
     /// the ids its calls will take when every entry is a valid call.
-    private func callEntryCount(of declaration: Declaration, id: ServiceID) -> Int {
+    private static func callEntryCount(of declaration: Declaration, operations: [(name: String, key: YAMLNode, value: YAMLNode)]) -> Int {
         func entries(in mapping: YAMLNode) -> Int {
             guard mapping.kind == .mapping else { return 0 }
             for index in 0..<mapping.count where mapping.entry(at: index).key.scalarEquals("calls") {
@@ -204,7 +195,7 @@ private final class LoadSession {
             }
             return 0
         }
-        return entries(in: declaration.value) + operationDeclarations[id].reduce(0) { $0 + entries(in: $1.value) }
+        return entries(in: declaration.value) + operations.reduce(0) { $0 + entries(in: $1.value) }
     }
 
     // MARK: Top level
@@ -302,29 +293,74 @@ private final class LoadSession {
     // MARK: Services
 
     /// Operations are gathered before any call is read, so `operation:` can be checked
-    /// whichever order services come in.
+    /// whichever order services come in. On a large topology the two halves
+    /// are gathered side by side, the second through twins of the documents
+    /// (see `YAMLDocument.twin`), which it then reads its services through too.
     private func collectOperations() {
-        for declaration in serviceDeclarations {
-            var ids: [String: Int] = [:]
-            var list: [(name: String, key: YAMLNode, value: YAMLNode)] = []
-            let value = declaration.value
-            if value.kind == .mapping,
-               let found = (0..<value.count).first(where: { value.entry(at: $0).key.scalarEquals("operations") }) {
-                let operations = value.entry(at: found).value
-                if operations.kind == .mapping {
-                    for (key, value) in operations.entries {
-                        guard let text = key.scalar, !text.hasPrefix("x-") else { continue }
-                        guard let name = reader.name(key, what: "operation name") else { continue }
-                        ids[name] = list.count
-                        list.append((name, key, value))
-                    }
-                } else if !operations.isNull {
-                    reader.error("'operations' must be a mapping of operation names to their calls, not \(operations.kindDescription)", at: operations)
-                }
+        let count = serviceDeclarations.count
+        guard count >= LoadSession.splitAt else {
+            for declaration in serviceDeclarations {
+                let (ids, list) = LoadSession.operations(of: declaration, reader: reader)
+                operationIDs.append(ids)
+                operationDeclarations.append(list)
             }
-            operationIDs.append(ids)
-            operationDeclarations.append(list)
+            return
         }
+        middle = count / 2
+        var twins: [ObjectIdentifier: YAMLDocument] = [:]
+        func twin(_ node: YAMLNode) -> YAMLNode {
+            let document = node.document
+            if let twin = twins[ObjectIdentifier(document)] { return node.inTwin(twin) }
+            let twin = document.twin()
+            twins[ObjectIdentifier(document)] = twin
+            return node.inTwin(twin)
+        }
+        secondHalf = serviceDeclarations[middle...].map { declaration in
+            Declaration(name: declaration.name, key: twin(declaration.key), value: twin(declaration.value), file: declaration.file)
+        }
+        let parts = concurrentMap(2) { half in
+            let reader = NodeReader()
+            let declarations = half == 0 ? Array(serviceDeclarations[..<middle]) : secondHalf
+            var ids: [[String: Int]] = [], lists: [[(name: String, key: YAMLNode, value: YAMLNode)]] = []
+            ids.reserveCapacity(declarations.count)
+            lists.reserveCapacity(declarations.count)
+            var callEntries = 0
+            for declaration in declarations {
+                let (serviceIDs, list) = LoadSession.operations(of: declaration, reader: reader)
+                ids.append(serviceIDs)
+                lists.append(list)
+                callEntries += LoadSession.callEntryCount(of: declaration, operations: list)
+            }
+            return (ids: ids, lists: lists, reader: reader, callEntries: callEntries)
+        }
+        operationIDs = parts[0].ids + parts[1].ids
+        operationDeclarations = parts[0].lists + parts[1].lists
+        reader.append(parts[0].reader.diagnostics)
+        reader.append(parts[1].reader.diagnostics)
+        firstHalfCallEntries = parts[0].callEntries
+    }
+
+    /// A service's operations: each name's index, and name, key and value in order.
+    private static func operations(of declaration: Declaration, reader: NodeReader)
+        -> (ids: [String: Int], list: [(name: String, key: YAMLNode, value: YAMLNode)]) {
+        var ids: [String: Int] = [:]
+        var list: [(name: String, key: YAMLNode, value: YAMLNode)] = []
+        let value = declaration.value
+        if value.kind == .mapping,
+           let found = (0..<value.count).first(where: { value.entry(at: $0).key.scalarEquals("operations") }) {
+            let operations = value.entry(at: found).value
+            if operations.kind == .mapping {
+                for (key, value) in operations.entries {
+                    guard let text = key.scalar, !text.hasPrefix("x-") else { continue }
+                    guard let name = reader.name(key, what: "operation name") else { continue }
+                    ids[name] = list.count
+                    list.append((name, key, value))
+                }
+            } else if !operations.isNull {
+                reader.error("'operations' must be a mapping of operation names to their calls, not \(operations.kindDescription)", at: operations)
+            }
+        }
+        return (ids, list)
     }
 
     private func readService(_ declaration: Declaration, id: ServiceID) -> Service {
@@ -333,9 +369,8 @@ private final class LoadSession {
                               publishes: [], consumes: [], datastores: [])
         let value = declaration.value
         if value.isNull { return service }
-        guard let fields = reader.fields(of: value, what: "service '\(declaration.name)'", allowed: Keys.service) else { return service }
         var callsNode: YAMLNode?
-        for (key, _, node) in fields {
+        let isMapping = reader.forEachField(of: value, what: "service '\(declaration.name)'", allowed: Keys.service) { key, _, node in
             switch key {
             case "entrypoint": service.entrypoint = reader.bool(node, what: "'entrypoint'") ?? false
             case "timeout": service.timeout = reader.duration(node, what: "service timeout")
@@ -365,6 +400,7 @@ private final class LoadSession {
             default: break
             }
         }
+        guard isMapping else { return service }
         if let callsNode {
             if service.external, callsNode.count > 0 {
                 reader.error("service '\(declaration.name)' is external, so its calls are not known to this system; remove 'calls' or drop 'external: true'", at: callsNode)
@@ -382,11 +418,10 @@ private final class LoadSession {
                                caller: ServiceID, index: Int, file: Int) -> Operation {
         var result = Operation(name: operation.name, location: operation.key.location, calls: [])
         if operation.value.isNull { return result }
-        guard let fields = reader.fields(of: operation.value, what: "operation '\(operation.name)'", allowed: Keys.operation) else { return result }
-        for (_, _, node) in fields {
+        _ = reader.forEachField(of: operation.value, what: "operation '\(operation.name)'", allowed: Keys.operation) { _, _, node in
             if service.external, node.count > 0 {
                 reader.error("service '\(service.name)' is external, so its calls are not known to this system; remove 'calls' or drop 'external: true'", at: node)
-                continue
+                return
             }
             result.calls = readCalls(node, caller: caller, operation: index, file: file)
         }
@@ -405,7 +440,6 @@ private final class LoadSession {
     }
 
     private func readCall(_ node: YAMLNode, caller: ServiceID, operation: Int?, file: Int) -> Call? {
-        guard let fields = reader.fields(of: node, what: "a call", allowed: Keys.call) else { return nil }
         let fileDefaults = defaults[file]
         var call = Call(caller: caller, callerOperation: operation, target: 0, targetOperation: nil, via: .http,
                         timeout: fileDefaults.timeout, timeoutSource: fileDefaults.timeout == nil ? .unset : .defaults,
@@ -414,10 +448,11 @@ private final class LoadSession {
                         perRequest: 1, idempotent: false, parallel: false, optional: false, location: node.location)
         var target: ServiceID?
         var operationNode: YAMLNode?
-        var valid = true
-        for (key, _, value) in fields {
+        var valid = true, sawTarget = false
+        let isMapping = reader.forEachField(of: node, what: "a call", allowed: Keys.call) { key, _, value in
             switch key {
             case "to":
+                sawTarget = true
                 call.location = value.location
                 if let name = reader.name(value, what: "call target") {
                     target = resolve(name, in: serviceIDs, declarations: serviceDeclarations, kind: "service", at: value)
@@ -449,7 +484,8 @@ private final class LoadSession {
             default: break
             }
         }
-        guard fields.contains(where: { $0.key == "to" }) else {
+        guard isMapping else { return nil }
+        guard sawTarget else {
             reader.error("a call needs 'to:', the name of the service it calls", at: node)
             return nil
         }
@@ -473,10 +509,9 @@ private final class LoadSession {
 
     private func readRetry(_ node: YAMLNode, what: String) -> RetrySetting {
         if NodeReader.isNone(node) { return .none(node.location) }
-        guard let fields = reader.fields(of: node, what: "a retry policy", allowed: Keys.retry) else { return .unset }
         var policy = RetryPolicy(maxAttempts: 1, location: node.location)
         var sawAttempts = false
-        for (key, _, value) in fields {
+        let isMapping = reader.forEachField(of: node, what: "a retry policy", allowed: Keys.retry) { key, _, value in
             switch key {
             case "max_attempts":
                 sawAttempts = true
@@ -488,6 +523,7 @@ private final class LoadSession {
             default: break
             }
         }
+        guard isMapping else { return .unset }
         if !sawAttempts {
             reader.error("\(what) needs 'max_attempts' (total tries, the first included; 1 means no retry), or write 'retry: none'", at: node)
         }

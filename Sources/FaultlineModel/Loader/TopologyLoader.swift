@@ -224,7 +224,7 @@ private final class LoadSession {
             case "services":
                 sawServices = true
                 declare(value, file: file, what: "service", into: &serviceDeclarations, ids: &serviceIDs)
-                if value.kind == .mapping, value.count == 0 || value.entries.allSatisfy({ $0.key.scalar?.hasPrefix("x-") == true }) {
+                if value.kind == .mapping, (0..<value.count).allSatisfy({ value.entry(at: $0).key.scalar?.hasPrefix("x-") == true }) {
                     reader.error("'services' is empty; declare at least one service", at: value)
                 } else if value.isNull {
                     reader.error("'services' is empty; declare at least one service", at: keyNode)
@@ -256,11 +256,23 @@ private final class LoadSession {
         let label = "\(what) name"
         declarations.reserveCapacity(declarations.count + node.count)
         ids.reserveCapacity(ids.count + node.count)
-        for index in 0..<node.count {
+        // Names are made and checked side by side on a large topology (the
+        // second half through a twin of the document); ids are given in order.
+        let count = node.count, middle = count >= LoadSession.splitAt ? count / 2 : count
+        let parts = concurrentMap(middle < count ? 2 : 1) { half in
+            let reader = half == 0 ? self.reader : NodeReader()
+            let mapping = half == 0 ? node : node.inTwin(node.document.twin())
+            return (names: (half == 0 ? 0..<middle : middle..<count).map { index -> String? in
+                let key = mapping.entry(at: index).key
+                let isExtension = key.withScalarBytes { $0.count >= 2 && $0[0] == UInt8(ascii: "x") && $0[1] == UInt8(ascii: "-") }
+                guard let isExtension, !isExtension else { return nil }
+                return reader.name(key, what: label)
+            }, reader: reader)
+        }
+        if parts.count > 1 { reader.append(parts[1].reader.diagnostics) }
+        for (index, name) in parts.flatMap(\.names).enumerated() {
+            guard let name else { continue }
             let (key, value) = node.entry(at: index)
-            let isExtension = key.withScalarBytes { $0.count >= 2 && $0[0] == UInt8(ascii: "x") && $0[1] == UInt8(ascii: "-") }
-            guard let isExtension, !isExtension else { continue }
-            guard let name = reader.name(key, what: label) else { continue }
             if let existing = ids[name] {
                 let first = declarations[existing].key.location
                 reader.error("\(what) '\(name)' is declared twice: here and at \(first)", at: key)

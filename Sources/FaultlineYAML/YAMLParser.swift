@@ -177,6 +177,9 @@ struct DocumentBuilder {
         var anchor: String?
         /// Where this collection's children begin in `pending`.
         var pendingStart: Int
+        /// The expanded sizes of the children so far, summed as they arrive
+        /// (saturating): closing then needs no second pass over them.
+        var childrenSize: UInt64 = 0
     }
 
     let file: String
@@ -358,18 +361,20 @@ struct DocumentBuilder {
     private mutating func closeCollection() -> Bool {
         guard let collection = open.popLast() else { return true }
         let start = Int32(children.count)
+        var size = collection.childrenSize.addingSaturating(1)
         do {
             // The slice must be gone before `pending` shrinks, or shrinking copies all of `pending`.
             let items = pending[collection.pendingStart...]
             if collection.kind == .sequence || isPlainMapping(items) {
                 children.append(contentsOf: items)
             } else {
+                // Merges and dropped repeats change the children: count them again.
                 children.append(contentsOf: resolveMapping(Array(items)))
+                size = 1
+                for child in children[Int(start)...] { size = size.addingSaturating(UInt64(expandedSizes[Int(child)])) }
             }
         }
         pending.removeSubrange(collection.pendingStart...)
-        var size: UInt64 = 1
-        for child in children[Int(start)...] { size = size.addingSaturating(UInt64(expandedSizes[Int(child)])) }
         let stored = children.count - Int(start)
         let count = collection.kind == .mapping ? stored / 2 : stored
         let id = append(RawNode(kind: collection.kind, isPlain: false, line: collection.line, column: collection.column,
@@ -393,6 +398,7 @@ struct DocumentBuilder {
             rootID = id
         } else {
             pending.append(id)
+            open[open.count - 1].childrenSize = open[open.count - 1].childrenSize.addingSaturating(size)
         }
         return true
     }

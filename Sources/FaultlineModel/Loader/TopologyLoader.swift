@@ -98,6 +98,8 @@ private final class LoadSession {
 
     var serviceDeclarations: [Declaration] = []
     var serviceIDs: [String: ServiceID] = [:]
+    /// The services' names by their bytes, for call targets (built once all are declared).
+    var serviceNames = NameTable(names: [])
     var channelDeclarations: [Declaration] = []
     var channelIDs: [String: ChannelID] = [:]
     var datastoreDeclarations: [Declaration] = []
@@ -129,6 +131,7 @@ private final class LoadSession {
         fork.defaults = defaults
         fork.serviceDeclarations = serviceDeclarations
         fork.serviceIDs = serviceIDs
+        fork.serviceNames = NameTable(copying: serviceNames)
         fork.channelDeclarations = channelDeclarations
         fork.channelIDs = channelIDs
         fork.datastoreDeclarations = datastoreDeclarations
@@ -142,6 +145,7 @@ private final class LoadSession {
         for (index, document) in documents.enumerated() {
             readTopLevel(document, file: index)
         }
+        serviceNames = NameTable(names: serviceDeclarations.map(\.name))
         collectOperations()
         let services = readServices()
         let channels = channelDeclarations.map(readChannel)
@@ -466,7 +470,9 @@ private final class LoadSession {
             case "to":
                 sawTarget = true
                 call.location = value.location
-                if let name = reader.name(value, what: "call target") {
+                if !value.isNull, let id = value.withScalarBytes({ serviceNames.id(of: $0) }) ?? nil {
+                    target = id
+                } else if let name = reader.name(value, what: "call target") {
                     target = resolve(name, in: serviceIDs, declarations: serviceDeclarations, kind: "service", at: value)
                 }
                 if target == nil { valid = false }

@@ -58,6 +58,20 @@ public struct Message: ExpressibleByStringInterpolation, Sendable {
             DecimalText.withText(of: Int64(number)) { append($0) }
         }
 
+        public mutating func appendInterpolation(_ label: Label) {
+            appendInterpolation(label.service)
+            guard let operation = label.operation else { return }
+            switch label.style {
+            case .dotted:
+                appendLiteral(".")
+                appendInterpolation(operation)
+            case .parenthesized:
+                appendLiteral(" (")
+                appendInterpolation(operation)
+                appendLiteral(")")
+            }
+        }
+
         public mutating func appendInterpolation(_ message: Message) {
             message.bytes.withUnsafeBufferPointer { append($0) }
         }
@@ -75,5 +89,28 @@ public struct Message: ExpressibleByStringInterpolation, Sendable {
             defer { base.deallocate() }
             return Array(UnsafeBufferPointer(start: base, count: count))
         }
+    }
+}
+
+/// A service and, when there is one, an operation of it, as messages name
+/// them: "payments (Charge)" where a call is made, "payments.Charge" for
+/// what a call reaches. Written into a message piece by piece, without
+/// making a `String` for each finding.
+public struct Label: CustomStringConvertible, Sendable {
+    public enum Style: Sendable { case dotted, parenthesized }
+
+    public let service: String
+    public let operation: String?
+    public let style: Style
+
+    public init(service: String, operation: String?, style: Style) {
+        self.service = service
+        self.operation = operation
+        self.style = style
+    }
+
+    public var description: String {
+        guard let operation else { return service }
+        return style == .dotted ? "\(service).\(operation)" : "\(service) (\(operation))"
     }
 }

@@ -52,15 +52,14 @@ public struct RuleContext: Sendable {
     }
 
     /// "checkout" or "checkout (PlaceOrder)", as a call's caller is named in messages.
-    public func callerLabel(_ call: Call) -> String {
-        let name = serviceName(call.caller)
-        return callerOperationName(call).map { "\(name) (\($0))" } ?? name
+    public func callerLabel(_ call: Call) -> Label {
+        Label(service: serviceName(call.caller), operation: callerOperationName(call), style: .parenthesized)
     }
 
     /// "payments" or "payments.Charge", as a call's target is named in messages.
-    public func targetLabel(_ call: Call) -> String {
-        let name = serviceName(call.target)
-        return call.targetOperation.map { "\(name).\(topology.services[call.target].operations[$0].name)" } ?? name
+    public func targetLabel(_ call: Call) -> Label {
+        Label(service: serviceName(call.target), operation: call.targetOperation.map { topology.services[call.target].operations[$0].name },
+              style: .dotted)
     }
 
     /// A finding that sits on a call's `to:` value.
@@ -88,8 +87,7 @@ public struct RuleContext: Sendable {
     }
 
     /// "frontend" or "frontend (PlaceOrder)" for a request-graph node.
-    public func nodeLabel(_ node: Int) -> String {
-        let name = serviceName(analysis.requests.nodeService[node])
-        return analysis.operationName(of: node).map { "\(name) (\($0))" } ?? name
+    public func nodeLabel(_ node: Int) -> Label {
+        Label(service: serviceName(analysis.requests.nodeService[node]), operation: analysis.operationName(of: node), style: .parenthesized)
     }
 }

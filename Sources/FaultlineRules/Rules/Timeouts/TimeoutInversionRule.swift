@@ -92,7 +92,7 @@ public struct TimeoutInversionRule: Rule {
                 if slowest.map({ time > $0.time }) ?? true { slowest = (node, time) }
             }
             // Labels are made only for a finding: most calls have none.
-            var caller: String { context.callerLabel(call) }
+            var caller: Label { context.callerLabel(call) }
             var target: String { context.serviceName(call.target) }
             if let slowest, timeout < slowest.time {
                 let breakdown = breakdowns[slowest.node] ?? context.worstCaseBreakdown(of: slowest.node)

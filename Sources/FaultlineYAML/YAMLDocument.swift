@@ -144,20 +144,6 @@ public struct YAMLNode: Sendable {
         withScalarBytes { YAMLNode.spells(text, $0) } ?? false
     }
 
-    /// The first of `candidates` that the scalar's text is exactly, compared
-    /// on the bytes (fetched once), lengths first; nil for none or a collection.
-    public func scalar(matchingOneOf candidates: [String]) -> String? {
-        withScalarBytes { bytes -> String? in
-            for candidate in candidates where candidate.utf8.count == bytes.count {
-                let same = candidate.utf8.withContiguousStorageIfAvailable { expected in
-                    expected.baseAddress.map { memcmp($0, bytes.baseAddress ?? $0, bytes.count) == 0 } ?? bytes.isEmpty
-                } ?? YAMLNode.spells(candidate, bytes)
-                if same { return candidate }
-            }
-            return nil
-        } ?? nil
-    }
-
     @usableFromInline
     static func spells(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard text.utf8.count == bytes.count else { return false }

@@ -21,6 +21,11 @@ public final class NodeReader {
     /// with `x-` are extensions and skipped). `what` names the mapping in messages.
     public func fields(of node: YAMLNode, what: @autoclosure () -> String, allowed: [String],
                        alwaysSuggest: Bool = false) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)]? {
+        fields(of: node, what: what(), allowed: KeySet(allowed), alwaysSuggest: alwaysSuggest)
+    }
+
+    public func fields(of node: YAMLNode, what: @autoclosure () -> String, allowed: KeySet,
+                       alwaysSuggest: Bool = false) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)]? {
         var result: [(key: String, keyNode: YAMLNode, value: YAMLNode)] = []
         result.reserveCapacity(node.count)
         let isMapping = forEachField(of: node, what: what(), allowed: allowed, alwaysSuggest: alwaysSuggest) { result.append(($0, $1, $2)) }
@@ -34,6 +39,12 @@ public final class NodeReader {
     /// a retain per node.
     public func forEachField(of node: YAMLNode, what: @autoclosure () -> String, allowed: [String], alwaysSuggest: Bool = false,
                              _ body: (_ key: String, _ keyNode: YAMLNode, _ value: YAMLNode) -> Void) -> Bool {
+        forEachField(of: node, what: what(), allowed: KeySet(allowed), alwaysSuggest: alwaysSuggest, body)
+    }
+
+    /// The same with the keys prepared once (`KeySet`), as the loader's are.
+    public func forEachField(of node: YAMLNode, what: @autoclosure () -> String, allowed: KeySet, alwaysSuggest: Bool = false,
+                             _ body: (_ key: String, _ keyNode: YAMLNode, _ value: YAMLNode) -> Void) -> Bool {
         guard node.kind == .mapping else {
             error("\(what()) must be a mapping of keys to values, not \(node.kindDescription)", at: node)
             return false
@@ -42,13 +53,13 @@ public final class NodeReader {
             let (keyNode, value) = node.entry(at: index)
             // Keys are matched on their bytes and the allowed spelling is
             // reused: no new String for each key of each mapping.
-            if let known = keyNode.scalar(matchingOneOf: allowed) {
+            if let known = keyNode.withScalarBytes({ allowed.match($0) }) ?? nil {
                 body(known, keyNode, value)
                 continue
             }
             guard let key = keyNode.scalar else { continue }
             if key.hasPrefix("x-") { continue }
-            error(unknownKeyMessage(key, what: what(), allowed: allowed, alwaysSuggest: alwaysSuggest), at: keyNode)
+            error(unknownKeyMessage(key, what: what(), allowed: allowed.names, alwaysSuggest: alwaysSuggest), at: keyNode)
         }
         return true
     }
@@ -234,5 +245,42 @@ public enum Names {
             }
         }
         return result
+    }
+}
+
+/// The keys a mapping may have, their UTF-8 packed once: the loader matches
+/// millions of keys against short lists like these, and comparing lengths
+/// then bytes is cheaper than going through each `String`'s UTF-8 view.
+public struct KeySet: ExpressibleByArrayLiteral, Sendable {
+    public let names: [String]
+    private let packed: [UInt8]
+    /// Name `i` is `packed[starts[i]..<starts[i + 1]]`.
+    private let starts: [Int]
+
+    public init(_ names: [String]) {
+        self.names = names
+        packed = names.flatMap { Array($0.utf8) }
+        var starts = [0]
+        for name in names { starts.append(starts[starts.count - 1] + name.utf8.count) }
+        self.starts = starts
+    }
+
+    public init(arrayLiteral names: String...) { self.init(names) }
+
+    /// The allowed spelling these bytes are, if any.
+    public func match(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        packed.withUnsafeBufferPointer { packed -> String? in
+            starts.withUnsafeBufferPointer { starts -> String? in
+                for index in 0..<names.count where starts[index + 1] - starts[index] == bytes.count {
+                    var same = true
+                    for offset in 0..<bytes.count where packed[starts[index] + offset] != bytes[offset] {
+                        same = false
+                        break
+                    }
+                    if same { return names[index] }
+                }
+                return nil
+            }
+        }
     }
 }

@@ -61,17 +61,17 @@ private func ~= (pattern: String, value: String) -> Bool {
 }
 
 private enum Keys {
-    static let topLevel = ["faultline", "system", "defaults", "services", "channels", "datastores"]
-    static let defaults = ["timeout", "retry", "circuit_breaker"]
-    static let service = ["entrypoint", "timeout", "owner", "tracing", "external", "calls", "operations", "publishes", "consumes", "datastores"]
-    static let operation = ["calls"]
-    static let call = ["to", "operation", "via", "timeout", "retry", "circuit_breaker", "per_request", "idempotent", "parallel", "optional"]
-    static let retry = ["max_attempts", "backoff", "base", "max", "jitter"]
-    static let circuitBreaker = ["failure_threshold", "open_for"]
-    static let consumer = ["from", "dlq", "retry", "idempotent", "max_in_flight"]
-    static let datastoreUse = ["name", "access"]
-    static let channel = ["broker", "delivery", "max_length", "dlq"]
-    static let datastore = ["kind"]
+    static let topLevel: KeySet = ["faultline", "system", "defaults", "services", "channels", "datastores"]
+    static let defaults: KeySet = ["timeout", "retry", "circuit_breaker"]
+    static let service: KeySet = ["entrypoint", "timeout", "owner", "tracing", "external", "calls", "operations", "publishes", "consumes", "datastores"]
+    static let operation: KeySet = ["calls"]
+    static let call: KeySet = ["to", "operation", "via", "timeout", "retry", "circuit_breaker", "per_request", "idempotent", "parallel", "optional"]
+    static let retry: KeySet = ["max_attempts", "backoff", "base", "max", "jitter"]
+    static let circuitBreaker: KeySet = ["failure_threshold", "open_for"]
+    static let consumer: KeySet = ["from", "dlq", "retry", "idempotent", "max_in_flight"]
+    static let datastoreUse: KeySet = ["name", "access"]
+    static let channel: KeySet = ["broker", "delivery", "max_length", "dlq"]
+    static let datastore: KeySet = ["kind"]
 }
 
 /// What a file's `defaults:` supplies to the calls declared in that file.

@@ -100,6 +100,8 @@ private final class LoadSession {
     var serviceIDs: [String: ServiceID] = [:]
     /// The services' names by their bytes, for call targets (built once all are declared).
     var serviceNames = NameTable(names: [])
+    var channelNames = NameTable(names: [])
+    var datastoreNames = NameTable(names: [])
     var channelDeclarations: [Declaration] = []
     var channelIDs: [String: ChannelID] = [:]
     var datastoreDeclarations: [Declaration] = []
@@ -132,6 +134,8 @@ private final class LoadSession {
         fork.serviceDeclarations = serviceDeclarations
         fork.serviceIDs = serviceIDs
         fork.serviceNames = NameTable(copying: serviceNames)
+        fork.channelNames = NameTable(copying: channelNames)
+        fork.datastoreNames = NameTable(copying: datastoreNames)
         fork.channelDeclarations = channelDeclarations
         fork.channelIDs = channelIDs
         fork.datastoreDeclarations = datastoreDeclarations
@@ -146,6 +150,8 @@ private final class LoadSession {
             readTopLevel(document, file: index)
         }
         serviceNames = NameTable(names: serviceDeclarations.map(\.name))
+        channelNames = NameTable(names: channelDeclarations.map(\.name))
+        datastoreNames = NameTable(names: datastoreDeclarations.map(\.name))
         collectOperations()
         let services = readServices()
         let channels = channelDeclarations.map(readChannel)
@@ -470,7 +476,7 @@ private final class LoadSession {
             case "to":
                 sawTarget = true
                 call.location = value.location
-                if !value.isNull, let id = value.withScalarBytes({ serviceNames.id(of: $0) }) ?? nil {
+                if let id = declared(value, in: serviceNames) {
                     target = id
                 } else if let name = reader.name(value, what: "call target") {
                     target = resolve(name, in: serviceIDs, declarations: serviceDeclarations, kind: "service", at: value)
@@ -599,6 +605,7 @@ private final class LoadSession {
 
     private func readDatastoreUse(_ node: YAMLNode) -> DatastoreUse? {
         if node.kind == .scalar {
+            if let id = declared(node, in: datastoreNames) { return DatastoreUse(datastore: id, access: .readWrite, location: node.location) }
             guard let name = reader.name(node, what: "datastore"),
                   let id = resolve(name, in: datastoreIDs, declarations: datastoreDeclarations, kind: "datastore", at: node) else { return nil }
             return DatastoreUse(datastore: id, access: .readWrite, location: node.location)
@@ -611,7 +618,9 @@ private final class LoadSession {
             switch key {
             case "name":
                 location = value.location
-                if let name = reader.name(value, what: "datastore") {
+                if let known = declared(value, in: datastoreNames) {
+                    id = known
+                } else if let name = reader.name(value, what: "datastore") {
                     id = resolve(name, in: datastoreIDs, declarations: datastoreDeclarations, kind: "datastore", at: value)
                 }
             case "access": access = reader.choice(value, what: "'access'", as: DatastoreAccess.self) ?? .readWrite
@@ -657,8 +666,16 @@ private final class LoadSession {
     // MARK: References
 
     private func channelReference(_ node: YAMLNode, what: String) -> ChannelID? {
+        if let id = declared(node, in: channelNames) { return id }
         guard let name = reader.name(node, what: what) else { return nil }
         return resolve(name, in: channelIDs, declarations: channelDeclarations, kind: "channel", at: node)
+    }
+
+    /// The id of a declared name, found on the scalar's bytes; nil for
+    /// anything else, which the caller reads the long way to explain it.
+    private func declared(_ node: YAMLNode, in names: NameTable) -> Int? {
+        guard !node.isNull else { return nil }
+        return node.withScalarBytes { names.id(of: $0) } ?? nil
     }
 
     private func resolve(_ name: String, in ids: [String: Int], declarations: [Declaration], kind: String, at node: YAMLNode) -> Int? {

@@ -43,15 +43,17 @@ let package = Package(
             name: "faultline-fuzz",
             dependencies: ["FaultlineYAML", "FaultlineModel", "FaultlineRules", "FaultlineReport"]
         ),
-        .testTarget(name: "FaultlineYAMLTests", dependencies: ["FaultlineYAML"]),
-        .testTarget(name: "FaultlineModelTests", dependencies: ["FaultlineModel"]),
-        .testTarget(name: "FaultlineGraphTests", dependencies: ["FaultlineModel", "FaultlineGraph"]),
-        .testTarget(name: "FaultlineImportTests", dependencies: ["FaultlineYAML", "FaultlineModel", "FaultlineImport"]),
-        .testTarget(name: "FaultlineRulesTests", dependencies: ["FaultlineYAML", "FaultlineModel", "FaultlineGraph", "FaultlineRules", "FaultlineReport"]),
+        // What several test targets need: a leak-free file reader, a seeded random generator.
+        .target(name: "FaultlineTestSupport", path: "Tests/FaultlineTestSupport"),
+        .testTarget(name: "FaultlineYAMLTests", dependencies: ["FaultlineYAML", "FaultlineTestSupport"]),
+        .testTarget(name: "FaultlineModelTests", dependencies: ["FaultlineModel", "FaultlineTestSupport"]),
+        .testTarget(name: "FaultlineGraphTests", dependencies: ["FaultlineModel", "FaultlineGraph", "FaultlineTestSupport"]),
+        .testTarget(name: "FaultlineImportTests", dependencies: ["FaultlineYAML", "FaultlineModel", "FaultlineImport", "FaultlineTestSupport"]),
+        .testTarget(name: "FaultlineRulesTests", dependencies: ["FaultlineYAML", "FaultlineModel", "FaultlineGraph", "FaultlineRules", "FaultlineReport", "FaultlineTestSupport"]),
         // Runs the built binary, so it depends on the executable to have it built first.
         .testTarget(
             name: "FaultlineCLITests",
-            dependencies: ["faultline", "FaultlineRules", "FaultlineReport"],
+            dependencies: ["faultline", "FaultlineRules", "FaultlineReport", "FaultlineTestSupport"],
             exclude: ["BadInput", "Schemas"]  // inputs the tests hand to the binary and to the validator, not resources
         ),
     ],

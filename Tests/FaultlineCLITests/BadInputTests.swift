@@ -1,3 +1,4 @@
+import FaultlineTestSupport
 import Foundation
 import Testing
 
@@ -129,11 +130,11 @@ struct BadInputTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Data("previous report\n".utf8).write(to: URL(fileURLWithPath: directory + "/report.json"))
         try Data("faultline: 1\nservices: {}\n".utf8).write(to: URL(fileURLWithPath: directory + "/bad.yaml"))
-        let before = try CLI.readBytes(directory + "/bad.yaml")
+        let before = try readFileBytes(directory + "/bad.yaml")
         let result = try CLI.run(["lint", "--format", "json", "--output", "report.json", "bad.yaml"], in: directory)
         #expect(result.status == 2)
         #expect(try CLI.readText(directory + "/report.json") == "previous report\n")
-        #expect(try CLI.readBytes(directory + "/bad.yaml") == before, "input files are never modified")
+        #expect(try readFileBytes(directory + "/bad.yaml") == before, "input files are never modified")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["bad.yaml", "report.json"])
     }
 }

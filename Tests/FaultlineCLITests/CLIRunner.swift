@@ -1,3 +1,4 @@
+import FaultlineTestSupport
 import Foundation
 import Testing
 
@@ -72,22 +73,7 @@ enum CLI {
                          stderr: try readText(err.path))
     }
 
-    /// A file's bytes, read with the C library: Foundation's `Data(contentsOf:)`
-    /// leaks a buffer per call on Linux, which would drown a LeakSanitizer run.
-    static func readBytes(_ path: String) throws -> [UInt8] {
-        guard let file = fopen(path, "rb") else { throw CocoaError(.fileReadNoSuchFile) }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-        }
-        return bytes
-    }
-
-    static func readText(_ path: String) throws -> String { String(decoding: try readBytes(path), as: UTF8.self) }
+    static func readText(_ path: String) throws -> String { String(decoding: try readFileBytes(path), as: UTF8.self) }
 
     static var recording: Bool { ProcessInfo.processInfo.environment["FAULTLINE_RECORD"] == "1" }
 

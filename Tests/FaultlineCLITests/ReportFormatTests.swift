@@ -1,3 +1,4 @@
+import FaultlineTestSupport
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -48,10 +49,10 @@ struct ReportFormatTests {
 
     @Test("the repository's SARIF schema is the contract's, where the contract is checked out beside it")
     func schemaCopyMatchesTheContract() throws {
-        let copy = try CLI.readBytes(SARIFSchema.schemaPath)
+        let copy = try readFileBytes(SARIFSchema.schemaPath)
         #expect(copy.count > 100_000)
         guard FileManager.default.fileExists(atPath: SARIFSchema.contractCopy) else { return }
-        #expect(try CLI.readBytes(SARIFSchema.contractCopy) == copy)
+        #expect(try readFileBytes(SARIFSchema.contractCopy) == copy)
     }
 
     @Test func sarifWithSuppressionsAndABaselineValidates() throws {

@@ -27,19 +27,6 @@ func digraph(_ nodeCount: Int, _ edges: [(Int, Int)]) -> Digraph {
     return Digraph(nodeCount: nodeCount) { node, add in successors[node].forEach(add) }
 }
 
-/// A small deterministic generator (SplitMix64), so random graphs are the same on every run.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
-
 extension GraphAnalysis {
     func service(_ name: String) throws -> ServiceID {
         guard let id = topology.services.firstIndex(where: { $0.name == name }) else { throw GraphTestError.noSuchService(name) }

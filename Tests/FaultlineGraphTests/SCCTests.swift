@@ -1,3 +1,4 @@
+import FaultlineTestSupport
 import FaultlineGraph
 import Testing
 

@@ -1,3 +1,4 @@
+import FaultlineTestSupport
 @testable import FaultlineImport
 import FaultlineModel
 import FaultlineYAML
@@ -15,24 +16,10 @@ struct RendererTests {
         guard let enumerator = FileManager.default.enumerator(atPath: base.path) else { return [] }
         var files: [(String, String)] = []
         for case let path as String in enumerator where path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
-            let bytes = try readBytes(base.appendingPathComponent(path).path)
+            let bytes = try readFileBytes(base.appendingPathComponent(path).path)
             files.append(("\(folder)/\(path)", String(decoding: bytes, as: UTF8.self)))
         }
         return files.sorted { $0.0 < $1.0 }
-    }
-
-    /// fopen rather than Data(contentsOf:), which leaks on Linux (see the other test targets).
-    static func readBytes(_ path: String) throws -> [UInt8] {
-        guard let file = fopen(path, "rb") else { throw CocoaError(.fileReadNoSuchFile) }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-        }
-        return bytes
     }
 
     @Test("each fixture is a valid topology, the same bytes every time, with an origin for every fact", arguments: ImportSource.allCases)

@@ -1,3 +1,4 @@
+import FaultlineTestSupport
 import FaultlineModel
 import FaultlineYAML
 import Foundation
@@ -22,17 +23,7 @@ enum Examples {
 
     static func source(_ relativePath: String) throws -> SourceFile {
         let url = directory.appendingPathComponent(relativePath)
-        // fopen rather than Data(contentsOf:), which leaks on Linux and would drown a LeakSanitizer run.
-        guard let file = fopen(url.path, "rb") else { throw CocoaError(.fileReadNoSuchFile) }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-        }
-        return SourceFile(name: "examples/\(relativePath)", bytes: bytes)
+        return SourceFile(name: "examples/\(relativePath)", bytes: try readFileBytes(url.path))
     }
 }
 

@@ -1,3 +1,4 @@
+import FaultlineTestSupport
 import Testing
 import FaultlineRules
 import FaultlineReport
@@ -31,16 +32,7 @@ func packageRoot(file: String = #filePath) -> String {
 func recording() -> Bool { getenv("FAULTLINE_RECORD").map { String(cString: $0) == "1" } ?? false }
 
 func readText(_ path: String) -> String? {
-    guard let file = fopen(path, "rb") else { return nil }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = fread(&buffer, 1, buffer.count, file)
-        if count == 0 { break }
-        bytes.append(contentsOf: buffer[0..<count])
-    }
-    return String(decoding: bytes, as: UTF8.self)
+    (try? readFileBytes(path)).map { String(decoding: $0, as: UTF8.self) }
 }
 
 struct WriteError: Error {}

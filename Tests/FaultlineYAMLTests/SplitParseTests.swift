@@ -1,3 +1,4 @@
+import FaultlineTestSupport
 @testable import FaultlineYAML
 import Testing
 
@@ -207,18 +208,6 @@ struct SplitParseTests {
         #expect(Array(text.utf8).withUnsafeBufferPointer { SplitParse.plan($0) } == nil, "\(label)")
     }
 
-    /// SplitMix64: the same sequence on every run.
-    struct SeededRandom: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return value ^ (value >> 31)
-        }
-    }
-
     /// Damaged and unusual files: wherever the split parse gives a result, it
     /// is exactly the one-pass result; and `parse` always says what one pass says.
     @Test("on 400 damaged files the split parse agrees with one pass or declines")
@@ -231,7 +220,7 @@ struct SplitParseTests {
             "channels: {}\n", "  - item\n", "? complex\n: value\n", "\u{FEFF}", "  key: \"unterminated\n",
         ]
         let base = Array(Self.topology(services: 60).utf8)
-        var random = SeededRandom(state: 7)
+        var random = SplitMix64(state: 7)
         var split = 0
         for _ in 0..<400 {
             var bytes = base

@@ -276,32 +276,13 @@ struct ComposeImporter {
     /// so a host containing one is not recognised). `$$` is a literal `$`.
     static func interpolated(_ text: String) -> String {
         guard text.contains("$") else { return text }
-        var result = ""
-        let characters = Array(text)
-        var index = 0
-        while index < characters.count {
-            if characters[index] == "$", index + 1 < characters.count, characters[index + 1] == "$" {
-                result.append("$"); index += 2; continue
-            }
-            if characters[index] == "$", index + 1 < characters.count, characters[index + 1] == "{",
-               let close = characters[(index + 2)...].firstIndex(of: "}") {
-                let inner = String(characters[(index + 2)..<close])
-                let variableName = inner.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-                let rest = inner.dropFirst(variableName.count)
-                if rest.hasPrefix(":-") {
-                    result += rest.dropFirst(2)
-                } else if rest.hasPrefix("-") {
-                    result += rest.dropFirst()
-                } else {
-                    result += "${\(inner)}"
-                }
-                index = close + 1
-                continue
-            }
-            result.append(characters[index])
-            index += 1
+        return text.expandingReferences(open: "{", close: "}") { inner in
+            let variableName = inner.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+            let rest = inner.dropFirst(variableName.count)
+            if rest.hasPrefix(":-") { return String(rest.dropFirst(2)) }
+            if rest.hasPrefix("-") { return String(rest.dropFirst()) }
+            return "${\(inner)}"
         }
-        return result
     }
 
     // MARK: Roles

@@ -157,6 +157,31 @@ extension String {
 
     /// Whether the text is a valid topology name.
     var isTopologyName: Bool { Names.problem(in: self) == nil }
+
+    /// The shell-like references Compose (`${…}`) and Kubernetes (`$(…)`)
+    /// both write: `$$` is a literal `$`, and each `$` `open` … `close` is
+    /// replaced by what `replacement` gives for the text between, or left
+    /// as written, character by character, when it gives nil.
+    func expandingReferences(open: Character, close: Character, _ replacement: (String) -> String?) -> String {
+        var result = ""
+        let characters = Array(self)
+        var index = 0
+        while index < characters.count {
+            if characters[index] == "$", index + 1 < characters.count, characters[index + 1] == "$" {
+                result.append("$"); index += 2; continue
+            }
+            if characters[index] == "$", index + 1 < characters.count, characters[index + 1] == open,
+               let end = characters[(index + 2)...].firstIndex(of: close),
+               let replaced = replacement(String(characters[(index + 2)..<end])) {
+                result += replaced
+                index = end + 1
+                continue
+            }
+            result.append(characters[index])
+            index += 1
+        }
+        return result
+    }
 }
 
 /// What an import skipped or could not decide, gathered by kind of note so

@@ -505,26 +505,7 @@ struct KubernetesImporter {
     /// `$(NAME)` replaced by an earlier variable's value; `$$(NAME)` stays literal.
     private func expand(_ value: String, with earlier: [EnvVar]) -> String {
         guard value.contains("$(") else { return value }
-        var result = ""
-        let characters = Array(value)
-        var index = 0
-        while index < characters.count {
-            if characters[index] == "$", index + 1 < characters.count, characters[index + 1] == "$" {
-                result.append("$"); index += 2; continue
-            }
-            if characters[index] == "$", index + 1 < characters.count, characters[index + 1] == "(",
-               let close = characters[(index + 2)...].firstIndex(of: ")") {
-                let name = String(characters[(index + 2)..<close])
-                if let variable = earlier.last(where: { $0.name == name }) {
-                    result += variable.value
-                    index = close + 1
-                    continue
-                }
-            }
-            result.append(characters[index])
-            index += 1
-        }
-        return result
+        return value.expandingReferences(open: "(", close: ")") { name in earlier.last { $0.name == name }?.value }
     }
 
     // MARK: Resolving hosts

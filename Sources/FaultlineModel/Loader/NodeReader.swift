@@ -19,11 +19,6 @@ public final class NodeReader {
 
     /// The entries of a mapping, with unknown keys reported (keys starting
     /// with `x-` are extensions and skipped). `what` names the mapping in messages.
-    public func fields(of node: YAMLNode, what: @autoclosure () -> String, allowed: [String],
-                       alwaysSuggest: Bool = false) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)]? {
-        fields(of: node, what: what(), allowed: KeySet(allowed), alwaysSuggest: alwaysSuggest)
-    }
-
     public func fields(of node: YAMLNode, what: @autoclosure () -> String, allowed: KeySet,
                        alwaysSuggest: Bool = false) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)]? {
         var result: [(key: String, keyNode: YAMLNode, value: YAMLNode)] = []
@@ -37,12 +32,6 @@ public final class NodeReader {
     /// the node is not a mapping (reported). The loader reads hundreds of
     /// thousands of small mappings, and a list for each is an allocation and
     /// a retain per node.
-    public func forEachField(of node: YAMLNode, what: @autoclosure () -> String, allowed: [String], alwaysSuggest: Bool = false,
-                             _ body: (_ key: String, _ keyNode: YAMLNode, _ value: YAMLNode) -> Void) -> Bool {
-        forEachField(of: node, what: what(), allowed: KeySet(allowed), alwaysSuggest: alwaysSuggest, body)
-    }
-
-    /// The same with the keys prepared once (`KeySet`), as the loader's are.
     public func forEachField(of node: YAMLNode, what: @autoclosure () -> String, allowed: KeySet, alwaysSuggest: Bool = false,
                              _ body: (_ key: String, _ keyNode: YAMLNode, _ value: YAMLNode) -> Void) -> Bool {
         guard node.kind == .mapping else {

@@ -122,6 +122,17 @@ private final class LoadSession {
     private var middle = 0
     private var secondHalf: [Declaration] = []
     private var firstHalfCallEntries = 0
+    /// One twin per document for the second half (see `YAMLDocument.twin`).
+    private var twins: [ObjectIdentifier: YAMLDocument] = [:]
+
+    /// The node as the second half reads it: through its document's twin.
+    private func twinned(_ node: YAMLNode) -> YAMLNode {
+        let document = node.document
+        if let twin = twins[ObjectIdentifier(document)] { return node.inTwin(twin) }
+        let twin = document.twin()
+        twins[ObjectIdentifier(document)] = twin
+        return node.inTwin(twin)
+    }
 
     init(fileNames: [String]) { self.fileNames = fileNames }
 
@@ -268,11 +279,12 @@ private final class LoadSession {
         ids.reserveCapacity(ids.count + node.count)
         // Names are made and checked side by side on a large topology (the
         // second half through a twin of the document); ids are given in order.
-        let count = node.count, middle = count >= LoadSession.splitAt ? count / 2 : count
-        let parts = concurrentMap(middle < count ? 2 : 1) { half in
+        let count = node.count, halves = count >= LoadSession.splitAt ? [0..<count / 2, count / 2..<count] : [0..<count]
+        let twin = halves.count > 1 ? twinned(node) : node
+        let parts = concurrentMap(halves.count) { half in
             let reader = half == 0 ? self.reader : NodeReader()
-            let mapping = half == 0 ? node : node.inTwin(node.document.twin())
-            return (names: (half == 0 ? 0..<middle : middle..<count).map { index -> String? in
+            let mapping = half == 0 ? node : twin
+            return (names: halves[half].map { index -> String? in
                 let key = mapping.entry(at: index).key
                 let isExtension = key.withScalarBytes { $0.count >= 2 && $0[0] == UInt8(ascii: "x") && $0[1] == UInt8(ascii: "-") }
                 guard let isExtension, !isExtension else { return nil }
@@ -329,16 +341,8 @@ private final class LoadSession {
             return
         }
         middle = count / 2
-        var twins: [ObjectIdentifier: YAMLDocument] = [:]
-        func twin(_ node: YAMLNode) -> YAMLNode {
-            let document = node.document
-            if let twin = twins[ObjectIdentifier(document)] { return node.inTwin(twin) }
-            let twin = document.twin()
-            twins[ObjectIdentifier(document)] = twin
-            return node.inTwin(twin)
-        }
         secondHalf = serviceDeclarations[middle...].map { declaration in
-            Declaration(name: declaration.name, key: twin(declaration.key), value: twin(declaration.value), file: declaration.file)
+            Declaration(name: declaration.name, key: twinned(declaration.key), value: twinned(declaration.value), file: declaration.file)
         }
         let parts = concurrentMap(2) { half in
             let reader = NodeReader()

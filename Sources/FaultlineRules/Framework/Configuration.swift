@@ -139,7 +139,7 @@ public enum ConfigurationLoader {
         if node.isNull { return result }
         let descriptions = rules.map { $0.description }
         let ids = descriptions.map(\.id)
-        guard let fields = reader.fields(of: node, what: "'rules'", allowed: ids) else { return result }
+        guard let fields = reader.fields(of: node, what: "'rules'", allowed: KeySet(ids)) else { return result }
         for (id, _, value) in fields {
             guard let description = descriptions.first(where: { $0.id == id }) else { continue }
             var settings = Configuration.RuleSettings()
@@ -154,7 +154,7 @@ public enum ConfigurationLoader {
                 continue
             }
             let allowed = ["enabled", "severity"] + description.thresholds.map(\.key)
-            guard let options = reader.fields(of: value, what: "rule '\(id)'", allowed: allowed) else { continue }
+            guard let options = reader.fields(of: value, what: "rule '\(id)'", allowed: KeySet(allowed)) else { continue }
             for (key, _, option) in options {
                 switch key {
                 case "enabled": settings.enabled = reader.bool(option, what: "'enabled'") ?? true

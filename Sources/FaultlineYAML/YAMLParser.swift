@@ -476,18 +476,8 @@ struct DocumentBuilder {
             }
             return true
         }
-        // Open addressing over the key ids: one allocation, not one per key.
-        let mask = (1 << (Int.bitWidth - (2 * pairs).leadingZeroBitCount)) - 1
-        var slots = [Int32](repeating: -1, count: mask + 1)
-        for pair in 0..<pairs {
-            let key = items[first + 2 * pair]
-            var slot = keyHash(key, nodes: nodes, bytes: bytes) & mask
-            while slots[slot] >= 0 {
-                if keysEqual(slots[slot], key, nodes: nodes, bytes: bytes) { return false }
-                slot = (slot + 1) & mask
-            }
-            slots[slot] = key
-        }
+        var seen = KeyTable(expected: pairs)
+        for pair in 0..<pairs where seen.insert(items[first + 2 * pair], nodes: nodes, bytes: bytes) != nil { return false }
         return true
     }
 

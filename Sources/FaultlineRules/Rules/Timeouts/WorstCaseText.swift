@@ -2,15 +2,9 @@ import FaultlineModel
 import FaultlineGraph
 
 extension RuleContext {
-    /// "payments 3 × 2s + 300ms backoff" — how one call's worst case is made.
-    func worstCaseText(of callID: CallID) -> Message {
-        var text = Message.Interpolation(literalCapacity: 48, interpolationCount: 4)
-        appendWorstCaseText(of: callID, to: &text)
-        return Message(stringInterpolation: text)
-    }
-
-    /// Writes `worstCaseText(of:)` into a message being built: the breakdown
-    /// of a node has several, and tens of thousands of nodes have one.
+    /// Writes how one call's worst case is made, "payments 3 × 2s + 300ms
+    /// backoff", into a message being built: the breakdown of a node has
+    /// several, and tens of thousands of nodes have one.
     func appendWorstCaseText(of callID: CallID, to text: inout Message.Interpolation) {
         let call = topology.calls[callID]
         let label = targetLabel(call)

@@ -355,7 +355,8 @@ private final class LoadSession {
                 let (serviceIDs, list) = LoadSession.operations(of: declaration, reader: reader)
                 ids.append(serviceIDs)
                 lists.append(list)
-                callEntries += LoadSession.callEntryCount(of: declaration, operations: list)
+                // Only the first half's count is needed: the second numbers its calls after it.
+                if half == 0 { callEntries += LoadSession.callEntryCount(of: declaration, operations: list) }
             }
             return (ids: ids, lists: lists, reader: reader, callEntries: callEntries)
         }

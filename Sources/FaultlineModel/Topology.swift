@@ -17,7 +17,10 @@ public enum PolicySource: Sendable, Equatable {
     case disabled
 }
 
-public enum Backoff: String, Sendable, CaseIterable { case none, fixed, exponential }
+public enum Backoff: String, Keyword {
+    case none, fixed, exponential
+    public static let spellings = Spellings<Self>()
+}
 
 public struct RetryPolicy: Sendable, Equatable {
     /// Total tries, the first included.
@@ -89,16 +92,24 @@ public struct CircuitBreaker: Sendable, Equatable {
     }
 }
 
-public enum CallProtocol: String, Sendable, CaseIterable { case http, grpc, graphql, thrift, tcp }
-public enum Broker: String, Sendable, CaseIterable { case kafka, rabbitmq, sqs, pubsub, nats, other }
-public enum Delivery: String, Sendable, CaseIterable {
+public enum CallProtocol: String, Keyword {
+    case http, grpc, graphql, thrift, tcp
+    public static let spellings = Spellings<Self>()
+}
+public enum Broker: String, Keyword {
+    case kafka, rabbitmq, sqs, pubsub, nats, other
+    public static let spellings = Spellings<Self>()
+}
+public enum Delivery: String, Keyword {
     case atLeastOnce = "at-least-once"
     case atMostOnce = "at-most-once"
     case exactlyOnce = "exactly-once"
+    public static let spellings = Spellings<Self>()
 }
-public enum DatastoreAccess: String, Sendable, CaseIterable {
+public enum DatastoreAccess: String, Keyword {
     case read
     case readWrite = "read-write"
+    public static let spellings = Spellings<Self>()
 }
 
 public struct Call: Sendable {

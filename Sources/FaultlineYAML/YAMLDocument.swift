@@ -174,6 +174,12 @@ public struct YAMLNode: Sendable {
                 YAMLNode(document: document, id: document.children[start + 2 * index + 1]))
     }
 
+    /// A sequence's element at `index`, without building the whole list of `elements`.
+    @inlinable
+    public func element(at index: Int) -> YAMLNode {
+        YAMLNode(document: document, id: document.children[Int(raw.start) + index])
+    }
+
     /// The elements of a sequence; empty for other kinds.
     @inlinable
     public var elements: [YAMLNode] {

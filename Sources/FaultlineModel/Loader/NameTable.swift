@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// Declared names, found by their UTF-8 bytes: a large topology names a
 /// call's target a quarter of a million times, and a `String` made, checked
 /// and hashed for each costs more than reading the call. A name found here
@@ -16,16 +22,19 @@ final class NameTable: @unchecked Sendable {
     /// `names[i]` gets id `i`; a repeated name keeps its first id.
     init(names: [String]) {
         let total = names.reduce(0) { $0 + $1.utf8.count }
-        bytes = .allocate(capacity: max(1, total))
+        let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, total))
         starts = .allocate(capacity: names.count + 1)
         var offset = 0
         for (index, name) in names.enumerated() {
             starts[index] = Int32(offset)
-            for byte in name.utf8 {
-                bytes[offset] = byte
-                offset += 1
+            var name = name
+            name.withUTF8 { utf8 in
+                guard let source = utf8.baseAddress, let target = bytes.baseAddress else { return }
+                (target + offset).initialize(from: source, count: utf8.count)
+                offset += utf8.count
             }
         }
+        self.bytes = bytes
         starts[names.count] = Int32(offset)
         slots = .allocate(capacity: 1 << (Int.bitWidth - max(8, 2 * names.count).leadingZeroBitCount))
         slots.initialize(repeating: -1)
@@ -69,8 +78,8 @@ final class NameTable: @unchecked Sendable {
     private func equal(_ id: Int, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = Int(starts[id]), end = Int(starts[id + 1])
         guard end - start == name.count else { return false }
-        for index in 0..<name.count where bytes[start + index] != name[index] { return false }
-        return true
+        guard let stored = bytes.baseAddress, let other = name.baseAddress else { return true }
+        return memcmp(stored + start, other, name.count) == 0
     }
 
     /// FNV-1a: the table only decides where to look, so any spread will do.

@@ -1,4 +1,9 @@
 public import FaultlineYAML
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 /// Typed reads of YAML nodes that record every problem instead of stopping at
 /// the first, so one run reports all of them. Each read returns nil on error.
@@ -34,15 +39,41 @@ public final class NodeReader {
     /// a retain per node.
     public func forEachField(of node: YAMLNode, what: @autoclosure () -> String, allowed: KeySet, alwaysSuggest: Bool = false,
                              _ body: (_ key: String, _ keyNode: YAMLNode, _ value: YAMLNode) -> Void) -> Bool {
+        forEachKnownField(of: node, what: what(), allowed: allowed, alwaysSuggest: alwaysSuggest) { body(allowed.names[$0], $1, $2) }
+    }
+
+    /// The same with the keys as a `Keyword` enum, for a `switch` that
+    /// compares no strings.
+    public func forEachField<Key: Keyword>(of node: YAMLNode, what: @autoclosure () -> String, allowed: Key.Type, alwaysSuggest: Bool = false,
+                                           _ body: (_ key: Key, _ keyNode: YAMLNode, _ value: YAMLNode) -> Void) -> Bool {
+        let spellings = Key.spellings
+        return forEachKnownField(of: node, what: what(), allowed: spellings.set, alwaysSuggest: alwaysSuggest) {
+            body(spellings.words[$0], $1, $2)
+        }
+    }
+
+    /// The elements of a sequence (none for a null), without making a list of
+    /// them. False when the node is neither (reported).
+    public func forEachElement(of node: YAMLNode, what: @autoclosure () -> String, _ body: (YAMLNode) -> Void) -> Bool {
+        if node.isNull { return true }
+        guard node.kind == .sequence else {
+            error("\(what()) must be a list, not \(node.kindDescription)", at: node)
+            return false
+        }
+        for index in 0..<node.count { body(node.element(at: index)) }
+        return true
+    }
+
+    private func forEachKnownField(of node: YAMLNode, what: @autoclosure () -> String, allowed: KeySet, alwaysSuggest: Bool,
+                                   _ body: (_ index: Int, _ keyNode: YAMLNode, _ value: YAMLNode) -> Void) -> Bool {
         guard node.kind == .mapping else {
             error("\(what()) must be a mapping of keys to values, not \(node.kindDescription)", at: node)
             return false
         }
         for index in 0..<node.count {
             let (keyNode, value) = node.entry(at: index)
-            // Keys are matched on their bytes and the allowed spelling is
-            // reused: no new String for each key of each mapping.
-            if let known = keyNode.withScalarBytes({ allowed.match($0) }) ?? nil {
+            // Keys are matched on their bytes: no new String for each key of each mapping.
+            if let known = keyNode.withScalarBytes({ allowed.index(of: $0) }) ?? nil {
                 body(known, keyNode, value)
                 continue
             }
@@ -152,9 +183,19 @@ public final class NodeReader {
         }
     }
 
+    /// One of a keyword enum's spellings, looked up on the scalar's bytes.
+    public func choice<Value: Keyword>(_ node: YAMLNode, what: String, as type: Value.Type) -> Value? {
+        if let value = node.withScalarBytes({ Value.spellings.word(for: $0) }) ?? nil { return value }
+        return spelledChoice(node, what: what, as: type)
+    }
+
     /// One of an enumeration's spellings.
     public func choice<Value: RawRepresentable & CaseIterable>(_ node: YAMLNode, what: String, as type: Value.Type) -> Value? where Value.RawValue == String {
         for value in Value.allCases where node.scalarEquals(value.rawValue) { return value }
+        return spelledChoice(node, what: what, as: type)
+    }
+
+    private func spelledChoice<Value: RawRepresentable & CaseIterable>(_ node: YAMLNode, what: String, as type: Value.Type) -> Value? where Value.RawValue == String {
         let options = Value.allCases.map(\.rawValue)
         guard node.kind == .scalar, let text = node.scalar, let value = Value(rawValue: text) else {
             let found = node.kind == .scalar ? "'\(node.scalar ?? "")'" : node.kindDescription
@@ -237,14 +278,43 @@ public enum Names {
     }
 }
 
+/// A closed set of words a topology is written with — the keys a mapping may
+/// have, or the values a setting may take — as an enum the loader switches
+/// over. A large topology has millions of keys: each is looked up on its
+/// bytes, and no `String` is made or compared for it.
+public protocol Keyword: RawRepresentable, CaseIterable, Sendable where RawValue == String {
+    /// `Spellings()`, made once per type: `static let spellings = Spellings<Self>()`.
+    static var spellings: Spellings<Self> { get }
+}
+
+/// A keyword type's words, in declaration order, and their spellings packed.
+public final class Spellings<Word: Keyword>: Sendable {
+    public let set: KeySet
+    let words: [Word]
+
+    public init() {
+        words = Array(Word.allCases)
+        set = KeySet(words.map(\.rawValue))
+    }
+
+    /// The word spelled by these bytes, if any.
+    public func word(for bytes: UnsafeBufferPointer<UInt8>) -> Word? {
+        set.index(of: bytes).map { words[$0] }
+    }
+}
+
 /// The keys a mapping may have, their UTF-8 packed once: the loader matches
-/// millions of keys against short lists like these, and comparing lengths
-/// then bytes is cheaper than going through each `String`'s UTF-8 view.
+/// millions of keys against short lists like these. A key's length, first
+/// and last byte pick the one name it can be, so most keys cost one table
+/// read and one `memcmp`.
 public struct KeySet: ExpressibleByArrayLiteral, Sendable {
     public let names: [String]
     private let packed: [UInt8]
     /// Name `i` is `packed[starts[i]..<starts[i + 1]]`.
     private let starts: [Int]
+    /// Per slot of `slot(count:first:last:)`: the only name there, `none`, or `several`.
+    private let slots: [Int8]
+    private static let none: Int8 = -1, several: Int8 = -2
 
     public init(_ names: [String]) {
         self.names = names
@@ -252,24 +322,45 @@ public struct KeySet: ExpressibleByArrayLiteral, Sendable {
         var starts = [0]
         for name in names { starts.append(starts[starts.count - 1] + name.utf8.count) }
         self.starts = starts
+        var slots = [Int8](repeating: KeySet.none, count: 64)
+        for (index, name) in names.enumerated() {
+            let bytes = Array(name.utf8)
+            guard let first = bytes.first, let last = bytes.last, index <= Int(Int8.max) else {
+                slots = [Int8](repeating: KeySet.several, count: 64)
+                break
+            }
+            let slot = KeySet.slot(count: bytes.count, first: first, last: last)
+            slots[slot] = slots[slot] == KeySet.none ? Int8(index) : KeySet.several
+        }
+        self.slots = slots
     }
 
     public init(arrayLiteral names: String...) { self.init(names) }
 
+    private static func slot(count: Int, first: UInt8, last: UInt8) -> Int {
+        (count &* 7 &+ Int(first) &* 3 &+ Int(last)) & 63
+    }
+
     /// The allowed spelling these bytes are, if any.
     public func match(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        packed.withUnsafeBufferPointer { packed -> String? in
-            starts.withUnsafeBufferPointer { starts -> String? in
-                for index in 0..<names.count where starts[index + 1] - starts[index] == bytes.count {
-                    var same = true
-                    for offset in 0..<bytes.count where packed[starts[index] + offset] != bytes[offset] {
-                        same = false
-                        break
-                    }
-                    if same { return names[index] }
-                }
-                return nil
-            }
+        index(of: bytes).map { names[$0] }
+    }
+
+    /// The position in `names` of the name these bytes spell, if any.
+    public func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+        let slot = slots[KeySet.slot(count: bytes.count, first: base[0], last: base[bytes.count - 1])]
+        if slot == KeySet.none { return nil }
+        if slot != KeySet.several { return spells(Int(slot), bytes) ? Int(slot) : nil }
+        return names.indices.first { spells($0, bytes) }
+    }
+
+    private func spells(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = starts[index], count = starts[index + 1] - start
+        guard count == bytes.count, let base = bytes.baseAddress else { return false }
+        return packed.withUnsafeBufferPointer { packed in
+            guard let names = packed.baseAddress else { return false }
+            return memcmp(names + start, base, count) == 0
         }
     }
 }

@@ -52,26 +52,61 @@ public struct LoadFailure: Error, Sendable {
     public init(diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
 }
 
-/// `switch key { case "timeout": … }` over mapping keys: lengths are compared
-/// first (free for these short strings), so a key is fully compared only with
-/// the cases of its own length — the loader runs these switches millions of
-/// times on a large topology.
-private func ~= (pattern: String, value: String) -> Bool {
-    pattern.utf8.count == value.utf8.count && pattern == value
+// The keys each mapping of the format may have, in the order messages list them.
+
+private enum TopLevelKey: String, Keyword {
+    case faultline, system, defaults, services, channels, datastores
+    static let spellings = Spellings<Self>()
 }
 
-private enum Keys {
-    static let topLevel: KeySet = ["faultline", "system", "defaults", "services", "channels", "datastores"]
-    static let defaults: KeySet = ["timeout", "retry", "circuit_breaker"]
-    static let service: KeySet = ["entrypoint", "timeout", "owner", "tracing", "external", "calls", "operations", "publishes", "consumes", "datastores"]
-    static let operation: KeySet = ["calls"]
-    static let call: KeySet = ["to", "operation", "via", "timeout", "retry", "circuit_breaker", "per_request", "idempotent", "parallel", "optional"]
-    static let retry: KeySet = ["max_attempts", "backoff", "base", "max", "jitter"]
-    static let circuitBreaker: KeySet = ["failure_threshold", "open_for"]
-    static let consumer: KeySet = ["from", "dlq", "retry", "idempotent", "max_in_flight"]
-    static let datastoreUse: KeySet = ["name", "access"]
-    static let channel: KeySet = ["broker", "delivery", "max_length", "dlq"]
-    static let datastore: KeySet = ["kind"]
+private enum DefaultsKey: String, Keyword {
+    case timeout, retry, circuitBreaker = "circuit_breaker"
+    static let spellings = Spellings<Self>()
+}
+
+private enum ServiceKey: String, Keyword {
+    case entrypoint, timeout, owner, tracing, external, calls, operations, publishes, consumes, datastores
+    static let spellings = Spellings<Self>()
+}
+
+private enum OperationKey: String, Keyword {
+    case calls
+    static let spellings = Spellings<Self>()
+}
+
+private enum CallKey: String, Keyword {
+    case to, operation, via, timeout, retry, circuitBreaker = "circuit_breaker", perRequest = "per_request", idempotent, parallel, optional
+    static let spellings = Spellings<Self>()
+}
+
+private enum RetryKey: String, Keyword {
+    case maxAttempts = "max_attempts", backoff, base, max, jitter
+    static let spellings = Spellings<Self>()
+}
+
+private enum CircuitBreakerKey: String, Keyword {
+    case failureThreshold = "failure_threshold", openFor = "open_for"
+    static let spellings = Spellings<Self>()
+}
+
+private enum ConsumerKey: String, Keyword {
+    case from, dlq, retry, idempotent, maxInFlight = "max_in_flight"
+    static let spellings = Spellings<Self>()
+}
+
+private enum DatastoreUseKey: String, Keyword {
+    case name, access
+    static let spellings = Spellings<Self>()
+}
+
+private enum ChannelKey: String, Keyword {
+    case broker, delivery, maxLength = "max_length", dlq
+    static let spellings = Spellings<Self>()
+}
+
+private enum DatastoreKey: String, Keyword {
+    case kind
+    static let spellings = Spellings<Self>()
 }
 
 /// What a file's `defaults:` supplies to the calls declared in that file.
@@ -228,21 +263,20 @@ private final class LoadSession {
                          at: SourceLocation(file: document.file, line: 1, column: 1))
             return
         }
-        guard let fields = reader.fields(of: root, what: "the topology", allowed: Keys.topLevel, alwaysSuggest: true) else { return }
         var sawVersion = false, sawServices = false
-        for (key, keyNode, value) in fields {
+        let isMapping = reader.forEachField(of: root, what: "the topology", allowed: TopLevelKey.self, alwaysSuggest: true) { key, keyNode, value in
             switch key {
-            case "faultline":
+            case .faultline:
                 sawVersion = true
                 if let version = reader.integer(value, what: "'faultline' (the format version)", in: Int.min...Int.max),
                    version != TopologyLoader.formatVersion {
                     reader.error("unsupported format version \(version); this faultline reads 'faultline: \(TopologyLoader.formatVersion)'", at: value)
                 }
-            case "system":
+            case .system:
                 if let name = reader.string(value, what: "'system'"), system == nil { system = name }
-            case "defaults":
+            case .defaults:
                 defaults[file] = readDefaults(value)
-            case "services":
+            case .services:
                 sawServices = true
                 declare(value, file: file, what: "service", into: &serviceDeclarations, ids: &serviceIDs)
                 if value.kind == .mapping, (0..<value.count).allSatisfy({ value.entry(at: $0).key.scalar?.hasPrefix("x-") == true }) {
@@ -250,14 +284,13 @@ private final class LoadSession {
                 } else if value.isNull {
                     reader.error("'services' is empty; declare at least one service", at: keyNode)
                 }
-            case "channels":
+            case .channels:
                 declare(value, file: file, what: "channel", into: &channelDeclarations, ids: &channelIDs)
-            case "datastores":
+            case .datastores:
                 declare(value, file: file, what: "datastore", into: &datastoreDeclarations, ids: &datastoreIDs)
-            default:
-                break
             }
         }
+        guard isMapping else { return }
         if !sawVersion {
             reader.error("missing 'faultline: \(TopologyLoader.formatVersion)', the format version this file is written in", at: root)
         }
@@ -308,17 +341,14 @@ private final class LoadSession {
     private func readDefaults(_ node: YAMLNode) -> FileDefaults {
         var result = FileDefaults()
         if node.isNull { return result }
-        guard let fields = reader.fields(of: node, what: "'defaults'", allowed: Keys.defaults) else { return result }
-        for (key, _, value) in fields {
+        _ = reader.forEachField(of: node, what: "'defaults'", allowed: DefaultsKey.self) { key, _, value in
             switch key {
-            case "timeout":
+            case .timeout:
                 if !NodeReader.isNone(value) { result.timeout = reader.duration(value, what: "default timeout") }
-            case "retry":
+            case .retry:
                 result.retry = readRetry(value, what: "default retry")
-            case "circuit_breaker":
+            case .circuitBreaker:
                 result.circuitBreaker = readCircuitBreaker(value, what: "default circuit_breaker") ?? nil
-            default:
-                break
             }
         }
         return result
@@ -397,34 +427,34 @@ private final class LoadSession {
         let value = declaration.value
         if value.isNull { return service }
         var callsNode: YAMLNode?
-        let isMapping = reader.forEachField(of: value, what: "service '\(declaration.name)'", allowed: Keys.service) { key, _, node in
+        let isMapping = reader.forEachField(of: value, what: "service '\(declaration.name)'", allowed: ServiceKey.self) { key, _, node in
             switch key {
-            case "entrypoint": service.entrypoint = reader.bool(node, what: "'entrypoint'") ?? false
-            case "timeout": service.timeout = reader.duration(node, what: "service timeout")
-            case "owner": service.owner = reader.string(node, what: "'owner'")
-            case "tracing": service.tracing = reader.bool(node, what: "'tracing'") ?? false
-            case "external": service.external = reader.bool(node, what: "'external'") ?? false
-            case "calls": callsNode = node
-            case "publishes":
-                for element in reader.list(node, what: "'publishes'") ?? [] {
+            case .entrypoint: service.entrypoint = reader.bool(node, what: "'entrypoint'") ?? false
+            case .timeout: service.timeout = reader.duration(node, what: "service timeout")
+            case .owner: service.owner = reader.string(node, what: "'owner'")
+            case .tracing: service.tracing = reader.bool(node, what: "'tracing'") ?? false
+            case .external: service.external = reader.bool(node, what: "'external'") ?? false
+            case .calls: callsNode = node
+            case .operations: break  // gathered before any service is read (collectOperations)
+            case .publishes:
+                _ = reader.forEachElement(of: node, what: "'publishes'") { element in
                     if let channel = channelReference(element, what: "published channel") { service.publishes.append(channel) }
                 }
-            case "consumes":
-                for element in reader.list(node, what: "'consumes'") ?? [] {
+            case .consumes:
+                _ = reader.forEachElement(of: node, what: "'consumes'") { element in
                     if let consumer = readConsumer(element) { service.consumes.append(consumer) }
                 }
-            case "datastores":
+            case .datastores:
                 var seen: [DatastoreID: SourceLocation] = [:]
-                for element in reader.list(node, what: "'datastores'") ?? [] {
-                    guard let use = readDatastoreUse(element) else { continue }
+                _ = reader.forEachElement(of: node, what: "'datastores'") { element in
+                    guard let use = readDatastoreUse(element) else { return }
                     if let first = seen[use.datastore] {
                         reader.error("datastore '\(datastoreDeclarations[use.datastore].name)' is listed twice for \(declaration.name); first at \(first)", at: use.location)
-                        continue
+                        return
                     }
                     seen[use.datastore] = use.location
                     service.datastores.append(use)
                 }
-            default: break
             }
         }
         guard isMapping else { return service }
@@ -445,7 +475,7 @@ private final class LoadSession {
                                caller: ServiceID, index: Int, file: Int) -> Operation {
         var result = Operation(name: operation.name, location: operation.key.location, calls: [])
         if operation.value.isNull { return result }
-        _ = reader.forEachField(of: operation.value, what: "operation '\(operation.name)'", allowed: Keys.operation) { _, _, node in
+        _ = reader.forEachField(of: operation.value, what: "operation '\(operation.name)'", allowed: OperationKey.self) { _, _, node in
             if service.external, node.count > 0 {
                 reader.error("service '\(service.name)' is external, so its calls are not known to this system; remove 'calls' or drop 'external: true'", at: node)
                 return
@@ -457,7 +487,7 @@ private final class LoadSession {
 
     private func readCalls(_ node: YAMLNode, caller: ServiceID, operation: Int?, file: Int) -> [CallID] {
         var ids: [CallID] = []
-        for element in reader.list(node, what: "'calls'") ?? [] {
+        _ = reader.forEachElement(of: node, what: "'calls'") { element in
             if let call = readCall(element, caller: caller, operation: operation, file: file) {
                 ids.append(firstCallID + calls.count)
                 calls.append(call)
@@ -476,9 +506,9 @@ private final class LoadSession {
         var target: ServiceID?
         var operationNode: YAMLNode?
         var valid = true, sawTarget = false
-        let isMapping = reader.forEachField(of: node, what: "a call", allowed: Keys.call) { key, _, value in
+        let isMapping = reader.forEachField(of: node, what: "a call", allowed: CallKey.self) { key, _, value in
             switch key {
-            case "to":
+            case .to:
                 sawTarget = true
                 call.location = value.location
                 if let id = declared(value, in: serviceNames) {
@@ -487,9 +517,9 @@ private final class LoadSession {
                     target = resolve(name, in: serviceIDs, declarations: serviceDeclarations, kind: "service", at: value)
                 }
                 if target == nil { valid = false }
-            case "operation": operationNode = value
-            case "via": call.via = reader.choice(value, what: "'via'", as: CallProtocol.self) ?? .http
-            case "timeout":
+            case .operation: operationNode = value
+            case .via: call.via = reader.choice(value, what: "'via'", as: CallProtocol.self) ?? .http
+            case .timeout:
                 if NodeReader.isNone(value) {
                     call.timeout = nil
                     call.timeoutSource = .disabled
@@ -498,19 +528,18 @@ private final class LoadSession {
                     call.timeoutSource = .own
                     if call.timeout == nil { valid = false }
                 }
-            case "retry":
+            case .retry:
                 call.retry = readRetry(value, what: "'retry'")
                 call.retrySource = .own
-            case "circuit_breaker":
+            case .circuitBreaker:
                 if let breaker = readCircuitBreaker(value, what: "'circuit_breaker'") {
                     call.circuitBreaker = breaker
                     call.circuitBreakerSource = breaker == nil ? .disabled : .own
                 }
-            case "per_request": call.perRequest = reader.integer(value, what: "'per_request'", in: 1...1_000_000) ?? 1
-            case "idempotent": call.idempotent = reader.bool(value, what: "'idempotent'") ?? false
-            case "parallel": call.parallel = reader.bool(value, what: "'parallel'") ?? false
-            case "optional": call.optional = reader.bool(value, what: "'optional'") ?? false
-            default: break
+            case .perRequest: call.perRequest = reader.integer(value, what: "'per_request'", in: 1...1_000_000) ?? 1
+            case .idempotent: call.idempotent = reader.bool(value, what: "'idempotent'") ?? false
+            case .parallel: call.parallel = reader.bool(value, what: "'parallel'") ?? false
+            case .optional: call.optional = reader.bool(value, what: "'optional'") ?? false
             }
         }
         guard isMapping else { return nil }
@@ -540,16 +569,15 @@ private final class LoadSession {
         if NodeReader.isNone(node) { return .none(node.location) }
         var policy = RetryPolicy(maxAttempts: 1, location: node.location)
         var sawAttempts = false
-        let isMapping = reader.forEachField(of: node, what: "a retry policy", allowed: Keys.retry) { key, _, value in
+        let isMapping = reader.forEachField(of: node, what: "a retry policy", allowed: RetryKey.self) { key, _, value in
             switch key {
-            case "max_attempts":
+            case .maxAttempts:
                 sawAttempts = true
                 policy.maxAttempts = reader.integer(value, what: "'max_attempts' (total tries, the first included)", in: 1...1000) ?? 1
-            case "backoff": policy.backoff = reader.choice(value, what: "'backoff'", as: Backoff.self) ?? .none
-            case "base": policy.base = reader.duration(value, what: "backoff 'base'") ?? policy.base
-            case "max": policy.max = reader.duration(value, what: "backoff 'max'")
-            case "jitter": policy.jitter = reader.bool(value, what: "'jitter'") ?? false
-            default: break
+            case .backoff: policy.backoff = reader.choice(value, what: "'backoff'", as: Backoff.self) ?? .none
+            case .base: policy.base = reader.duration(value, what: "backoff 'base'") ?? policy.base
+            case .max: policy.max = reader.duration(value, what: "backoff 'max'")
+            case .jitter: policy.jitter = reader.bool(value, what: "'jitter'") ?? false
             }
         }
         guard isMapping else { return .unset }
@@ -569,37 +597,36 @@ private final class LoadSession {
             reader.error("\(what) must be true, false or a mapping such as { failure_threshold: 5, open_for: 30s }, not \(node.kindDescription)", at: node)
             return nil
         }
-        guard let fields = reader.fields(of: node, what: "a circuit breaker", allowed: Keys.circuitBreaker) else { return nil }
         var breaker = CircuitBreaker()
-        for (key, _, value) in fields {
+        let isMapping = reader.forEachField(of: node, what: "a circuit breaker", allowed: CircuitBreakerKey.self) { key, _, value in
             switch key {
-            case "failure_threshold": breaker.failureThreshold = reader.integer(value, what: "'failure_threshold'", in: 1...1_000_000)
-            case "open_for": breaker.openFor = reader.duration(value, what: "'open_for'")
-            default: break
+            case .failureThreshold: breaker.failureThreshold = reader.integer(value, what: "'failure_threshold'", in: 1...1_000_000)
+            case .openFor: breaker.openFor = reader.duration(value, what: "'open_for'")
             }
         }
-        return .some(breaker)
+        return isMapping ? .some(breaker) : nil
     }
 
     // MARK: Consumers, channels, datastores
 
     private func readConsumer(_ node: YAMLNode) -> Consumer? {
-        guard let fields = reader.fields(of: node, what: "a consumer", allowed: Keys.consumer) else { return nil }
         var consumer = Consumer(channel: 0, location: node.location, dlq: nil, retry: .unset, idempotent: false, maxInFlight: nil)
         var channel: ChannelID?
-        for (key, _, value) in fields {
+        var sawChannel = false
+        let isMapping = reader.forEachField(of: node, what: "a consumer", allowed: ConsumerKey.self) { key, _, value in
             switch key {
-            case "from":
+            case .from:
+                sawChannel = true
                 consumer.location = value.location
                 channel = channelReference(value, what: "consumed channel")
-            case "dlq": consumer.dlq = channelReference(value, what: "dead-letter queue")
-            case "retry": consumer.retry = readRetry(value, what: "'retry'")
-            case "idempotent": consumer.idempotent = reader.bool(value, what: "'idempotent'") ?? false
-            case "max_in_flight": consumer.maxInFlight = reader.integer(value, what: "'max_in_flight'", in: 1...100_000_000)
-            default: break
+            case .dlq: consumer.dlq = channelReference(value, what: "dead-letter queue")
+            case .retry: consumer.retry = readRetry(value, what: "'retry'")
+            case .idempotent: consumer.idempotent = reader.bool(value, what: "'idempotent'") ?? false
+            case .maxInFlight: consumer.maxInFlight = reader.integer(value, what: "'max_in_flight'", in: 1...100_000_000)
             }
         }
-        guard fields.contains(where: { $0.key == "from" }) else {
+        guard isMapping else { return nil }
+        guard sawChannel else {
             reader.error("a consumer needs 'from:', the channel it consumes", at: node)
             return nil
         }
@@ -615,24 +642,25 @@ private final class LoadSession {
                   let id = resolve(name, in: datastoreIDs, declarations: datastoreDeclarations, kind: "datastore", at: node) else { return nil }
             return DatastoreUse(datastore: id, access: .readWrite, location: node.location)
         }
-        guard let fields = reader.fields(of: node, what: "a datastore use", allowed: Keys.datastoreUse) else { return nil }
         var id: DatastoreID?
         var access = DatastoreAccess.readWrite
         var location = node.location
-        for (key, _, value) in fields {
+        var sawName = false
+        let isMapping = reader.forEachField(of: node, what: "a datastore use", allowed: DatastoreUseKey.self) { key, _, value in
             switch key {
-            case "name":
+            case .name:
+                sawName = true
                 location = value.location
                 if let known = declared(value, in: datastoreNames) {
                     id = known
                 } else if let name = reader.name(value, what: "datastore") {
                     id = resolve(name, in: datastoreIDs, declarations: datastoreDeclarations, kind: "datastore", at: value)
                 }
-            case "access": access = reader.choice(value, what: "'access'", as: DatastoreAccess.self) ?? .readWrite
-            default: break
+            case .access: access = reader.choice(value, what: "'access'", as: DatastoreAccess.self) ?? .readWrite
             }
         }
-        guard fields.contains(where: { $0.key == "name" }) else {
+        guard isMapping else { return nil }
+        guard sawName else {
             reader.error("a datastore use needs 'name:', the datastore it uses", at: node)
             return nil
         }
@@ -644,15 +672,13 @@ private final class LoadSession {
         var channel = Channel(name: declaration.name, location: declaration.key.location, broker: nil,
                               delivery: .atLeastOnce, maxLength: nil, dlq: nil)
         if declaration.value.isNull { return channel }
-        guard let fields = reader.fields(of: declaration.value, what: "channel '\(declaration.name)'", allowed: Keys.channel) else { return channel }
-        for (key, _, value) in fields {
+        _ = reader.forEachField(of: declaration.value, what: "channel '\(declaration.name)'", allowed: ChannelKey.self) { key, _, value in
             switch key {
-            case "broker": channel.broker = reader.choice(value, what: "'broker'", as: Broker.self)
-            case "delivery": channel.delivery = reader.choice(value, what: "'delivery'", as: Delivery.self) ?? .atLeastOnce
-            case "max_length": channel.maxLength = reader.integer(value, what: "'max_length'", in: 1...Int.max)
-            case "dlq":
+            case .broker: channel.broker = reader.choice(value, what: "'broker'", as: Broker.self)
+            case .delivery: channel.delivery = reader.choice(value, what: "'delivery'", as: Delivery.self) ?? .atLeastOnce
+            case .maxLength: channel.maxLength = reader.integer(value, what: "'max_length'", in: 1...Int.max)
+            case .dlq:
                 channel.dlq = channelReference(value, what: "dead-letter queue")
-            default: break
             }
         }
         return channel
@@ -661,9 +687,10 @@ private final class LoadSession {
     private func readDatastore(_ declaration: Declaration) -> Datastore {
         var datastore = Datastore(name: declaration.name, location: declaration.key.location, kind: nil)
         if declaration.value.isNull { return datastore }
-        guard let fields = reader.fields(of: declaration.value, what: "datastore '\(declaration.name)'", allowed: Keys.datastore) else { return datastore }
-        for (_, _, value) in fields {
-            datastore.kind = reader.string(value, what: "'kind'")
+        _ = reader.forEachField(of: declaration.value, what: "datastore '\(declaration.name)'", allowed: DatastoreKey.self) { key, _, value in
+            switch key {
+            case .kind: datastore.kind = reader.string(value, what: "'kind'")
+            }
         }
         return datastore
     }

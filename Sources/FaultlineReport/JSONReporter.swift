@@ -86,27 +86,42 @@ public struct JSONReporter: Sendable {
     /// waiting to be written stay a few megabytes.
     static let partsAtOnce = 4
 
+    /// A finding's keys, prepared for the findings array (depth 2 of the report).
+    private enum FindingKey {
+        static let rule = PreparedKey("rule", inObjectInArrayAtDepth: 2)
+        static let severity = PreparedKey("severity", inObjectInArrayAtDepth: 2)
+        static let message = PreparedKey("message", inObjectInArrayAtDepth: 2)
+        static let service = PreparedKey("service", inObjectInArrayAtDepth: 2)
+        static let channel = PreparedKey("channel", inObjectInArrayAtDepth: 2)
+        static let datastore = PreparedKey("datastore", inObjectInArrayAtDepth: 2)
+        static let operation = PreparedKey("operation", inObjectInArrayAtDepth: 2)
+        static let target = PreparedKey("target", inObjectInArrayAtDepth: 2)
+        static let file = PreparedKey("file", inObjectInArrayAtDepth: 2)
+        static let line = PreparedKey("line", inObjectInArrayAtDepth: 2)
+        static let column = PreparedKey("column", inObjectInArrayAtDepth: 2)
+    }
+
+    /// One item of the findings array, which `RenderedParts` writes at depth 2.
     static func write(_ finding: Finding, to json: inout JSONWriter) {
         json.beginObject()
-        json.field("rule", finding.rule)
-        json.field("severity", finding.severity.rawValue)
-        json.key("message")
-        finding.withMessageBytes { json.value(utf8: $0) }
-        if let service = finding.service { json.field("service", service) }
-        if let channel = finding.channel { json.field("channel", channel) }
-        if let datastore = finding.datastore { json.field("datastore", datastore) }
-        if let operation = finding.operation { json.field("operation", operation) }
-        if let target = finding.target { json.field("target", target) }
+        json.field(FindingKey.rule, finding.rule)
+        json.field(FindingKey.severity, finding.severity.rawValue)
+        finding.withMessageBytes { json.field(FindingKey.message, utf8: $0) }
+        if let service = finding.service { json.field(FindingKey.service, service) }
+        if let channel = finding.channel { json.field(FindingKey.channel, channel) }
+        if let datastore = finding.datastore { json.field(FindingKey.datastore, datastore) }
+        if let operation = finding.operation { json.field(FindingKey.operation, operation) }
+        if let target = finding.target { json.field(FindingKey.target, target) }
         if let path = finding.path {
             json.key("path")
             json.beginArray()
             for step in path { json.value(step) }
             json.endArray()
         }
-        json.key("file")
-        finding.location.withFileUTF8 { json.value(utf8: $0) }
-        json.field("line", finding.location.line)
-        json.field("column", finding.location.column)
+        let location = finding.location
+        location.withFileUTF8 { json.field(FindingKey.file, utf8: $0) }
+        json.field(FindingKey.line, location.line)
+        json.field(FindingKey.column, location.column)
         if let suppression = finding.suppression {
             json.key("suppressed")
             json.beginObject()

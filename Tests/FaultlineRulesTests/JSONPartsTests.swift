@@ -53,3 +53,29 @@ struct JUnitEscapingTests {
         #expect(JUnitReporter.escape(text, attribute: attribute) == expected)
     }
 }
+
+@Suite("JSON string escaping check")
+struct JSONEscapingCheckTests {
+    static func needsEscapingByDefinition(_ bytes: [UInt8]) -> Bool {
+        bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }
+    }
+
+    /// Every byte value, at each place the check treats differently: the
+    /// first and last lane of a sixteen-byte block, and the tail after the blocks.
+    @Test("the vector check agrees with the definition for every byte at every kind of place",
+          arguments: [0, 1, 15, 16, 17, 31, 32, 40])
+    func everyByteEverywhere(position: Int) {
+        for value in 0...255 {
+            var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 41)
+            bytes[position] = UInt8(value)
+            let checked = bytes.withUnsafeBufferPointer { JSONWriter.needsEscaping($0) }
+            #expect(checked == Self.needsEscapingByDefinition(bytes), "byte \(value) at \(position)")
+        }
+    }
+
+    @Test("short and empty strings", arguments: ["", "a", "\"", "abc\\", "fifteen bytes..", "sixteen bytes..."])
+    func shortStrings(text: String) {
+        let bytes = Array(text.utf8)
+        #expect(bytes.withUnsafeBufferPointer { JSONWriter.needsEscaping($0) } == Self.needsEscapingByDefinition(bytes))
+    }
+}

@@ -161,17 +161,20 @@ public struct Finding: @unchecked Sendable, Hashable {
     public init(rule: String, severity: Severity, message: String, service: String? = nil, operation: String? = nil,
                 target: String? = nil, channel: String? = nil, datastore: String? = nil, path: [String]? = nil,
                 location: SourceLocation) {
-        self.init(rule: rule, severity: severity, messageBytes: Array(message.utf8), service: service, operation: operation,
-                  target: target, channel: channel, datastore: datastore, path: path, location: location)
+        var message = message
+        self = message.withUTF8 {
+            Finding(rule: rule, severity: severity, messageBytes: $0, service: service, operation: operation,
+                    target: target, channel: channel, datastore: datastore, path: path, location: location)
+        }
     }
 
-    init(rule: String, severity: Severity, messageBytes message: [UInt8], service: String?, operation: String?,
+    init(rule: String, severity: Severity, messageBytes message: UnsafeBufferPointer<UInt8>, service: String?, operation: String?,
          target: String?, channel: String?, datastore: String?, path: [String]?, location: SourceLocation) {
         let rare = RareFields(channel: channel, datastore: datastore, path: path)
         let fields = Fields(rule: rule, severity: severity, baselineState: nil, messageCount: 0, service: service,
                             operation: operation, target: target, location: location,
                             rare: rare.isEmpty ? nil : Rare(rare))
-        storage = message.withUnsafeBufferPointer { Storage.make(fields, message: $0) }
+        storage = Storage.make(fields, message: message)
     }
 
     public static func == (lhs: Finding, rhs: Finding) -> Bool {

@@ -1,48 +1,56 @@
 public import FaultlineModel
 
 /// A finding's message. Rules write it as an ordinary interpolated string
-/// literal; the pieces go straight into one byte buffer and end as one exactly
-/// sized array of UTF-8, which the finding keeps and the JSON report copies as
-/// it is. A large topology has hundreds of thousands of findings, and
-/// `String`'s own interpolation spends more on each append than on the bytes
-/// appended (and validates the result again when it holds `×` or `—`).
-public struct Message: ExpressibleByStringInterpolation, Sendable {
-    /// UTF-8.
-    public let bytes: [UInt8]
+/// literal; the pieces go straight into one allocation that holds the count
+/// and the UTF-8 bytes, which the finding copies once into its own storage.
+/// A large topology has hundreds of thousands of findings, and `String`'s own
+/// interpolation spends more on each append than on the bytes appended (and
+/// validates the result again when it holds `×` or `—`).
+///
+/// Sendable by hand: the storage is written only by the interpolation that
+/// makes it, before the message exists, and never after.
+public struct Message: ExpressibleByStringInterpolation, @unchecked Sendable {
+    private let storage: MessageStorage
 
-    public init(_ text: String) { bytes = Array(text.utf8) }
-    public init(stringLiteral value: StaticString) { bytes = value.withUTF8Buffer { Array($0) } }
-    public init(stringInterpolation: Interpolation) { bytes = stringInterpolation.finish() }
+    public init(_ text: String) {
+        var text = text
+        storage = text.withUTF8 { MessageStorage.make(copying: $0) }
+    }
 
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
+    public init(stringLiteral value: StaticString) {
+        storage = value.withUTF8Buffer { MessageStorage.make(copying: $0) }
+    }
+
+    public init(stringInterpolation: Interpolation) { storage = stringInterpolation.storage }
+
+    /// The UTF-8 bytes, valid inside `body`.
+    public func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { storage.withBytes(body) }
+
+    public var bytes: [UInt8] { withBytes { Array($0) } }
+
+    public var text: String { withBytes { String(decoding: $0, as: UTF8.self) } }
 
     public struct Interpolation: StringInterpolationProtocol {
         public typealias StringLiteralType = StaticString
 
         // Owned by this value alone: the compiler builds one interpolation,
         // appends to it in place and hands it to `Message.init` once.
-        private var base: UnsafeMutablePointer<UInt8>
-        private var count = 0
-        private var capacity: Int
+        fileprivate var storage: MessageStorage
 
         public init(literalCapacity: Int, interpolationCount: Int) {
-            capacity = max(64, literalCapacity + interpolationCount * 24)
-            base = .allocate(capacity: capacity)
+            storage = .make(capacity: max(64, literalCapacity + interpolationCount * 24))
         }
 
         private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
             guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+            let (count, capacity) = storage.withUnsafeMutablePointerToHeader { ($0.pointee.count, $0.pointee.capacity) }
             if count + bytes.count > capacity {
                 var grown = capacity * 2
                 while grown < count + bytes.count { grown *= 2 }
-                let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
-                larger.update(from: base, count: count)
-                base.deallocate()
-                base = larger
-                capacity = grown
+                storage = storage.withBytes { MessageStorage.make(copying: $0, capacity: grown) }
             }
-            (base + count).update(from: source, count: bytes.count)
-            count += bytes.count
+            storage.withUnsafeMutablePointerToElements { ($0 + count).update(from: source, count: bytes.count) }
+            storage.withUnsafeMutablePointerToHeader { $0.pointee.count = count + bytes.count }
         }
 
         public mutating func appendLiteral(_ literal: StaticString) {
@@ -73,7 +81,7 @@ public struct Message: ExpressibleByStringInterpolation, Sendable {
         }
 
         public mutating func appendInterpolation(_ message: Message) {
-            message.bytes.withUnsafeBufferPointer { append($0) }
+            message.withBytes { append($0) }
         }
 
         public mutating func appendInterpolation(_ duration: Duration) {
@@ -83,12 +91,28 @@ public struct Message: ExpressibleByStringInterpolation, Sendable {
         public mutating func appendInterpolation<Value: CustomStringConvertible>(_ value: Value) {
             appendInterpolation(value.description)
         }
+    }
+}
 
-        /// The bytes, and the buffer freed.
-        fileprivate func finish() -> [UInt8] {
-            defer { base.deallocate() }
-            return Array(UnsafeBufferPointer(start: base, count: count))
+/// A message's bytes and their count in one allocation.
+private final class MessageStorage: ManagedBuffer<(count: Int, capacity: Int), UInt8> {
+    static func make(capacity: Int) -> MessageStorage {
+        let buffer = MessageStorage.create(minimumCapacity: capacity) { _ in (0, capacity) }
+        return unsafeDowncast(buffer, to: MessageStorage.self)
+    }
+
+    static func make(copying bytes: UnsafeBufferPointer<UInt8>, capacity: Int? = nil) -> MessageStorage {
+        let storage = make(capacity: max(capacity ?? bytes.count, bytes.count))
+        if let source = bytes.baseAddress {
+            storage.withUnsafeMutablePointerToElements { $0.initialize(from: source, count: bytes.count) }
         }
+        storage.withUnsafeMutablePointerToHeader { $0.pointee.count = bytes.count }
+        return storage
+    }
+
+    func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        let count = withUnsafeMutablePointerToHeader { $0.pointee.count }
+        return withUnsafeMutablePointerToElements { body(UnsafeBufferPointer(start: $0, count: count)) }
     }
 }
 

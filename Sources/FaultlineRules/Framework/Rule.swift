@@ -38,8 +38,10 @@ public struct RuleContext: Sendable {
     public func finding(_ message: Message, at location: SourceLocation, service: String? = nil, operation: String? = nil,
                         target: String? = nil, channel: String? = nil, datastore: String? = nil, path: [String]? = nil,
                         severity: Severity? = nil) -> Finding {
-        Finding(rule: ruleID, severity: severity ?? self.severity, messageBytes: message.bytes, service: service, operation: operation,
-                target: target, channel: channel, datastore: datastore, path: path, location: location)
+        message.withBytes {
+            Finding(rule: ruleID, severity: severity ?? self.severity, messageBytes: $0, service: service, operation: operation,
+                    target: target, channel: channel, datastore: datastore, path: path, location: location)
+        }
     }
 
     // Shared helpers for findings about calls.

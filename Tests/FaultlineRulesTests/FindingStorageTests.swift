@@ -64,4 +64,15 @@ struct FindingStorageTests {
         let message: Message = "n=\(number), s=\("text — ünïcode"), m=(\(inner))"
         #expect(message.text == "n=\(String(number)), s=text — ünïcode, m=(inner × \(String(number)))")
     }
+
+    @Test("a message that outgrows its first allocation, and its trimmed copy, keep every byte",
+          arguments: [0, 1, 10, 200, 5_000])
+    func growingAndTrimmed(_ length: Int) {
+        let long = String(repeating: "payments-ledger-", count: length)
+        let message: Message = "a\(long)b \(length) × c"
+        let expected = "a\(long)b \(String(length)) × c"
+        #expect(message.text == expected)
+        #expect(message.trimmed().text == expected)
+        #expect(message.bytes == Array(expected.utf8))
+    }
 }

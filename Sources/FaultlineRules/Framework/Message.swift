@@ -28,6 +28,16 @@ public struct Message: ExpressibleByStringInterpolation, @unchecked Sendable {
 
     public var bytes: [UInt8] { withBytes { Array($0) } }
 
+    /// The same message in an allocation of its exact size, for one that is
+    /// kept (a finding copies its message and frees it, so those never are):
+    /// the interpolation reserves room for the longest names.
+    public func trimmed() -> Message {
+        let (count, capacity) = storage.withUnsafeMutablePointerToHeader { ($0.pointee.count, $0.pointee.capacity) }
+        return capacity - count <= 16 ? self : Message(storage: withBytes { MessageStorage.make(copying: $0) })
+    }
+
+    private init(storage: MessageStorage) { self.storage = storage }
+
     public var text: String { withBytes { String(decoding: $0, as: UTF8.self) } }
 
     public struct Interpolation: StringInterpolationProtocol {

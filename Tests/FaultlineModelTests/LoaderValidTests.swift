@@ -475,4 +475,36 @@ struct LoaderValidTests {
         #expect(second.timeout == .seconds(1))
         #expect(second.retry == .none(FaultlineYAML.SourceLocation(file: "test.yaml", line: 10, column: 50)))
     }
+
+    /// Services with many operations find them through a dictionary, the
+    /// others by looking along the list: both must give the same index.
+    @Test("calls name operations of services with few and with many operations", arguments: [1, 16, 17, 40])
+    func operationsFoundEitherWay(operationCount: Int) throws {
+        let operations = (0..<operationCount).map { "        Op\($0): {}" }.joined(separator: "\n")
+        let last = operationCount - 1
+        let topology = try loadValid("""
+        faultline: 1
+        services:
+          caller:
+            calls:
+              - { to: callee, operation: Op0, timeout: 1s, retry: none }
+              - { to: callee, operation: Op\(last), timeout: 1s, retry: none }
+          callee:
+            operations:
+        \(operations)
+        """)
+        let calls = try topology.directCalls(of: "caller")
+        #expect(calls.map(\.targetOperation) == [0, last])
+        let problems = diagnostics("""
+        faultline: 1
+        services:
+          caller:
+            calls:
+              - { to: callee, operation: Op\(operationCount), timeout: 1s, retry: none }
+          callee:
+            operations:
+        \(operations)
+        """)
+        #expect(problems.map(\.message).contains { $0.hasPrefix("operation 'Op\(operationCount)' is not declared by service 'callee'") })
+    }
 }

@@ -20,4 +20,26 @@ struct NameTableTests {
         #expect(Self.lookUp(copy, "svc-4242") == 4242 && Self.lookUp(copy, "nope") == nil)
         #expect(Self.lookUp(NameTable(names: []), "svc-1") == nil)
     }
+
+    @Test("names added one by one grow the table; a repeat keeps its first id and still takes an id")
+    func growing() {
+        let table = NameTable()
+        for id in 0..<3_000 { #expect(table.add("name-\(id)") == id) }
+        #expect(table.add("name-17") == 17)
+        #expect(table.count == 3_001)
+        #expect(table.add("after-the-repeat") == 3_001)
+        for id in 0..<3_000 { #expect(Self.lookUp(table, "name-\(id)") == id) }
+        #expect(table.id(of: "after-the-repeat") == 3_001 && table.id(of: "name-3000") == nil)
+        let copy = NameTable(copying: table)
+        #expect(copy.add("only-in-the-copy") == 3_002 && table.id(of: "only-in-the-copy") == nil)
+        #expect(copy.id(of: "name-2999") == 2_999)
+    }
+
+    @Test("long names grow the byte storage")
+    func longNames() {
+        let table = NameTable()
+        let names = (0..<50).map { String(repeating: "n\($0)-", count: 100) }
+        for (id, name) in names.enumerated() { #expect(table.add(name) == id) }
+        for (id, name) in names.enumerated() { #expect(table.id(of: name) == id) }
+    }
 }

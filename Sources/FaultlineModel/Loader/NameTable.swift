@@ -4,50 +4,33 @@ import Glibc
 import Darwin
 #endif
 
-/// Declared names, found by their UTF-8 bytes: a large topology names a
-/// call's target a quarter of a million times, and a `String` made, checked
-/// and hashed for each costs more than reading the call. A name found here
-/// is a declared (so valid) name; anything else takes the ordinary path,
-/// which explains what is wrong.
+/// Declared names, found by their UTF-8 bytes: a large topology declares tens
+/// of thousands of names and names a call's target a quarter of a million
+/// times, and a `String` made, checked and hashed for each costs more than
+/// reading the call. The loader declares names into it as it meets them
+/// (a name already here is a duplicate declaration), then looks references
+/// up. A name found here is a declared (so valid) name; anything else takes
+/// the ordinary path, which explains what is wrong.
 ///
-/// Raw memory, read-only once built: the halves of a load each read their
-/// own copy without touching a shared reference count.
+/// Raw memory, owned by one thread at a time: the halves of a load each read
+/// their own copy without touching a shared reference count.
 final class NameTable: @unchecked Sendable {
-    /// Ids by hash, open addressing; -1 is empty.
-    private let slots: UnsafeMutableBufferPointer<Int32>
+    /// Ids by hash, open addressing; -1 is empty. At most half full.
+    private var slots: UnsafeMutableBufferPointer<Int32>
     /// Every name's bytes, one after another; name `i` is `bytes[starts[i]..<starts[i + 1]]`.
-    private let bytes: UnsafeMutableBufferPointer<UInt8>
-    private let starts: UnsafeMutableBufferPointer<Int32>
+    private var bytes: UnsafeMutableBufferPointer<UInt8>
+    private var starts: UnsafeMutableBufferPointer<Int32>
+    /// How many names have an id.
+    private(set) var count = 0
 
     /// `names[i]` gets id `i`; a repeated name keeps its first id.
-    init(names: [String]) {
-        let total = names.reduce(0) { $0 + $1.utf8.count }
-        let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, total))
-        starts = .allocate(capacity: names.count + 1)
-        var offset = 0
-        for (index, name) in names.enumerated() {
-            starts[index] = Int32(offset)
-            var name = name
-            name.withUTF8 { utf8 in
-                guard let source = utf8.baseAddress, let target = bytes.baseAddress else { return }
-                (target + offset).initialize(from: source, count: utf8.count)
-                offset += utf8.count
-            }
-        }
-        self.bytes = bytes
-        starts[names.count] = Int32(offset)
-        slots = .allocate(capacity: 1 << (Int.bitWidth - max(8, 2 * names.count).leadingZeroBitCount))
+    init(names: [String] = []) {
+        slots = .allocate(capacity: NameTable.slotCount(for: names.count))
         slots.initialize(repeating: -1)
-        for id in names.indices {
-            let name = UnsafeBufferPointer(rebasing: bytes[Int(starts[id])..<Int(starts[id + 1])])
-            var slot = NameTable.hash(name) & (slots.count - 1)
-            var isNew = true
-            while slots[slot] >= 0 {
-                if equal(Int(slots[slot]), name) { isNew = false; break }
-                slot = (slot + 1) & (slots.count - 1)
-            }
-            if isNew { slots[slot] = Int32(id) }
-        }
+        bytes = .allocate(capacity: max(64, names.reduce(0) { $0 + $1.utf8.count }))
+        starts = .allocate(capacity: names.count + 1)
+        starts[0] = 0
+        for name in names { add(name) }
     }
 
     /// A copy for another thread.
@@ -58,12 +41,46 @@ final class NameTable: @unchecked Sendable {
         _ = bytes.initialize(fromContentsOf: other.bytes)
         starts = .allocate(capacity: other.starts.count)
         _ = starts.initialize(fromContentsOf: other.starts)
+        count = other.count
     }
 
     deinit {
         slots.deallocate()
         bytes.deallocate()
         starts.deallocate()
+    }
+
+    private static func slotCount(for names: Int) -> Int {
+        1 << (Int.bitWidth - max(8, 2 * names).leadingZeroBitCount)
+    }
+
+    /// Gives `name` the next id and returns the id it is found under: that
+    /// one, or the first id of a name added before.
+    @discardableResult
+    func add(_ name: String) -> Int {
+        var name = name
+        return name.withUTF8 { add($0) }
+    }
+
+    @discardableResult
+    func add(_ name: UnsafeBufferPointer<UInt8>) -> Int {
+        let id = count
+        let start = Int(starts[id])
+        if start + name.count > bytes.count { bytes = NameTable.grown(bytes, toHold: start + name.count) }
+        if id + 2 > starts.count { starts = NameTable.grown(starts, toHold: id + 2) }
+        if let source = name.baseAddress, let target = bytes.baseAddress {
+            (target + start).initialize(from: source, count: name.count)
+        }
+        starts[id + 1] = Int32(start + name.count)
+        count += 1
+        if 2 * count > slots.count { rehash() }
+        var slot = NameTable.hash(name) & (slots.count - 1)
+        while slots[slot] >= 0 {
+            if equal(Int(slots[slot]), name) { return Int(slots[slot]) }
+            slot = (slot + 1) & (slots.count - 1)
+        }
+        slots[slot] = Int32(id)
+        return id
     }
 
     func id(of name: UnsafeBufferPointer<UInt8>) -> Int? {
@@ -73,6 +90,42 @@ final class NameTable: @unchecked Sendable {
             slot = (slot + 1) & (slots.count - 1)
         }
         return nil
+    }
+
+    func id(of name: String) -> Int? {
+        var name = name
+        return name.withUTF8 { id(of: $0) }
+    }
+
+    /// Twice the slots, with every name but the newest placed again, in id
+    /// order: a repeated name finds its first id and is left out, as before.
+    private func rehash() {
+        slots.deallocate()
+        slots = .allocate(capacity: NameTable.slotCount(for: count))
+        slots.initialize(repeating: -1)
+        for id in 0..<count - 1 {
+            let name = self.name(id)
+            var slot = NameTable.hash(name) & (slots.count - 1)
+            var isRepeat = false
+            while slots[slot] >= 0 {
+                if equal(Int(slots[slot]), name) { isRepeat = true; break }
+                slot = (slot + 1) & (slots.count - 1)
+            }
+            if !isRepeat { slots[slot] = Int32(id) }
+        }
+    }
+
+    private static func grown<Element>(_ buffer: UnsafeMutableBufferPointer<Element>, toHold needed: Int) -> UnsafeMutableBufferPointer<Element> {
+        var capacity = max(buffer.count * 2, 8)
+        while capacity < needed { capacity *= 2 }
+        let larger = UnsafeMutableBufferPointer<Element>.allocate(capacity: capacity)
+        _ = larger.initialize(fromContentsOf: buffer)
+        buffer.deallocate()
+        return larger
+    }
+
+    private func name(_ id: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[Int(starts[id])..<Int(starts[id + 1])])
     }
 
     private func equal(_ id: Int, _ name: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -131,18 +131,18 @@ private final class LoadSession {
     var system: String?
     var defaults: [FileDefaults] = []
 
+    /// Declarations, and their names by their bytes (a name's id is its
+    /// declaration's index), filled as each file's top level is read.
     var serviceDeclarations: [Declaration] = []
-    var serviceIDs: [String: ServiceID] = [:]
-    /// The services' names by their bytes, for call targets (built once all are declared).
-    var serviceNames = NameTable(names: [])
-    var channelNames = NameTable(names: [])
-    var datastoreNames = NameTable(names: [])
+    var serviceNames = NameTable()
     var channelDeclarations: [Declaration] = []
-    var channelIDs: [String: ChannelID] = [:]
+    var channelNames = NameTable()
     var datastoreDeclarations: [Declaration] = []
-    var datastoreIDs: [String: DatastoreID] = [:]
-    /// Per service: its operations' names to their index, in declaration order.
-    var operationIDs: [[String: Int]] = []
+    var datastoreNames = NameTable()
+    /// Per service with many operations: their names to their index. Most
+    /// services have a few, found by a look along `operationDeclarations`;
+    /// a dictionary for each of tens of thousands would cost more.
+    var operationIDs: [[String: Int]?] = []
     var operationDeclarations: [[(name: String, key: YAMLNode, value: YAMLNode)]] = []
 
     var calls: [Call] = []
@@ -178,14 +178,11 @@ private final class LoadSession {
         fork.system = system
         fork.defaults = defaults
         fork.serviceDeclarations = serviceDeclarations
-        fork.serviceIDs = serviceIDs
         fork.serviceNames = NameTable(copying: serviceNames)
         fork.channelNames = NameTable(copying: channelNames)
         fork.datastoreNames = NameTable(copying: datastoreNames)
         fork.channelDeclarations = channelDeclarations
-        fork.channelIDs = channelIDs
         fork.datastoreDeclarations = datastoreDeclarations
-        fork.datastoreIDs = datastoreIDs
         fork.operationIDs = operationIDs
         fork.operationDeclarations = operationDeclarations
         return fork
@@ -195,9 +192,6 @@ private final class LoadSession {
         for (index, document) in documents.enumerated() {
             readTopLevel(document, file: index)
         }
-        serviceNames = NameTable(names: serviceDeclarations.map(\.name))
-        channelNames = NameTable(names: channelDeclarations.map(\.name))
-        datastoreNames = NameTable(names: datastoreDeclarations.map(\.name))
         collectOperations()
         let services = readServices()
         let channels = channelDeclarations.map(readChannel)
@@ -278,16 +272,16 @@ private final class LoadSession {
                 defaults[file] = readDefaults(value)
             case .services:
                 sawServices = true
-                declare(value, file: file, what: "service", into: &serviceDeclarations, ids: &serviceIDs)
+                declare(value, file: file, what: "service", into: &serviceDeclarations, names: serviceNames)
                 if value.kind == .mapping, (0..<value.count).allSatisfy({ value.entry(at: $0).key.scalar?.hasPrefix("x-") == true }) {
                     reader.error("'services' is empty; declare at least one service", at: value)
                 } else if value.isNull {
                     reader.error("'services' is empty; declare at least one service", at: keyNode)
                 }
             case .channels:
-                declare(value, file: file, what: "channel", into: &channelDeclarations, ids: &channelIDs)
+                declare(value, file: file, what: "channel", into: &channelDeclarations, names: channelNames)
             case .datastores:
-                declare(value, file: file, what: "datastore", into: &datastoreDeclarations, ids: &datastoreIDs)
+                declare(value, file: file, what: "datastore", into: &datastoreDeclarations, names: datastoreNames)
             }
         }
         guard isMapping else { return }
@@ -299,7 +293,7 @@ private final class LoadSession {
         }
     }
 
-    private func declare(_ node: YAMLNode, file: Int, what: String, into declarations: inout [Declaration], ids: inout [String: Int]) {
+    private func declare(_ node: YAMLNode, file: Int, what: String, into declarations: inout [Declaration], names table: NameTable) {
         if node.isNull { return }
         guard node.kind == .mapping else {
             reader.error("'\(what)s' must be a mapping of names to \(what)s, not \(node.kindDescription)", at: node)
@@ -309,7 +303,6 @@ private final class LoadSession {
         // checked on their bytes, the label built once.
         let label = "\(what) name"
         declarations.reserveCapacity(declarations.count + node.count)
-        ids.reserveCapacity(ids.count + node.count)
         // Names are made and checked side by side on a large topology (the
         // second half through a twin of the document); ids are given in order.
         let count = node.count, halves = count >= LoadSession.splitAt ? [0..<count / 2, count / 2..<count] : [0..<count]
@@ -328,12 +321,12 @@ private final class LoadSession {
         for (index, name) in parts.flatMap(\.names).enumerated() {
             guard let name else { continue }
             let (key, value) = node.entry(at: index)
-            if let existing = ids[name] {
+            if let existing = table.id(of: name) {
                 let first = declarations[existing].key.location
                 reader.error("\(what) '\(name)' is declared twice: here and at \(first)", at: key)
                 continue
             }
-            ids[name] = declarations.count
+            table.add(name)
             declarations.append(Declaration(name: name, key: key, value: value, file: file))
         }
     }
@@ -377,7 +370,7 @@ private final class LoadSession {
         let parts = concurrentMap(2) { half in
             let reader = NodeReader()
             let declarations = half == 0 ? Array(serviceDeclarations[..<middle]) : secondHalf
-            var ids: [[String: Int]] = [], lists: [[(name: String, key: YAMLNode, value: YAMLNode)]] = []
+            var ids: [[String: Int]?] = [], lists: [[(name: String, key: YAMLNode, value: YAMLNode)]] = []
             ids.reserveCapacity(declarations.count)
             lists.reserveCapacity(declarations.count)
             var callEntries = 0
@@ -398,9 +391,11 @@ private final class LoadSession {
     }
 
     /// A service's operations: each name's index, and name, key and value in order.
+    /// Beyond this many operations a service's are found through a dictionary.
+    private static let operationsFoundByLooking = 16
+
     private static func operations(of declaration: Declaration, reader: NodeReader)
-        -> (ids: [String: Int], list: [(name: String, key: YAMLNode, value: YAMLNode)]) {
-        var ids: [String: Int] = [:]
+        -> (ids: [String: Int]?, list: [(name: String, key: YAMLNode, value: YAMLNode)]) {
         var list: [(name: String, key: YAMLNode, value: YAMLNode)] = []
         let value = declaration.value
         if value.kind == .mapping,
@@ -410,14 +405,20 @@ private final class LoadSession {
                 for (key, value) in operations.entries {
                     guard let text = key.scalar, !text.hasPrefix("x-") else { continue }
                     guard let name = reader.name(key, what: "operation name") else { continue }
-                    ids[name] = list.count
                     list.append((name, key, value))
                 }
             } else if !operations.isNull {
                 reader.error("'operations' must be a mapping of operation names to their calls, not \(operations.kindDescription)", at: operations)
             }
         }
-        return (ids, list)
+        guard list.count > operationsFoundByLooking else { return (nil, list) }
+        // Keys of one mapping are distinct (the parser rejects repeats), so each name has one index.
+        return (Dictionary(list.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first }), list)
+    }
+
+    private func operationIndex(of name: String, in service: ServiceID) -> Int? {
+        if let ids = operationIDs[service] { return ids[name] }
+        return operationDeclarations[service].firstIndex { $0.name == name }
     }
 
     private func readService(_ declaration: Declaration, id: ServiceID) -> Service {
@@ -514,7 +515,7 @@ private final class LoadSession {
                 if let id = declared(value, in: serviceNames) {
                     target = id
                 } else if let name = reader.name(value, what: "call target") {
-                    target = resolve(name, in: serviceIDs, declarations: serviceDeclarations, kind: "service", at: value)
+                    target = resolve(name, in: serviceNames, declarations: serviceDeclarations, kind: "service", at: value)
                 }
                 if target == nil { valid = false }
             case .operation: operationNode = value
@@ -551,9 +552,9 @@ private final class LoadSession {
         call.target = target
         if let operationNode, let name = reader.name(operationNode, what: "operation") {
             let targetName = serviceDeclarations[target].name
-            if let index = operationIDs[target][name] {
+            if let index = operationIndex(of: name, in: target) {
                 call.targetOperation = index
-            } else if operationIDs[target].isEmpty {
+            } else if operationDeclarations[target].isEmpty {
                 reader.error("operation '\(name)' is not declared: service '\(targetName)' declares no operations (declare it under \(targetName).operations, or drop 'operation:')", at: operationNode)
             } else {
                 let suggestion = Suggestions.closest(to: name, in: operationDeclarations[target].map(\.name))
@@ -639,7 +640,7 @@ private final class LoadSession {
         if node.kind == .scalar {
             if let id = declared(node, in: datastoreNames) { return DatastoreUse(datastore: id, access: .readWrite, location: node.location) }
             guard let name = reader.name(node, what: "datastore"),
-                  let id = resolve(name, in: datastoreIDs, declarations: datastoreDeclarations, kind: "datastore", at: node) else { return nil }
+                  let id = resolve(name, in: datastoreNames, declarations: datastoreDeclarations, kind: "datastore", at: node) else { return nil }
             return DatastoreUse(datastore: id, access: .readWrite, location: node.location)
         }
         var id: DatastoreID?
@@ -654,7 +655,7 @@ private final class LoadSession {
                 if let known = declared(value, in: datastoreNames) {
                     id = known
                 } else if let name = reader.name(value, what: "datastore") {
-                    id = resolve(name, in: datastoreIDs, declarations: datastoreDeclarations, kind: "datastore", at: value)
+                    id = resolve(name, in: datastoreNames, declarations: datastoreDeclarations, kind: "datastore", at: value)
                 }
             case .access: access = reader.choice(value, what: "'access'", as: DatastoreAccess.self) ?? .readWrite
             }
@@ -700,7 +701,7 @@ private final class LoadSession {
     private func channelReference(_ node: YAMLNode, what: String) -> ChannelID? {
         if let id = declared(node, in: channelNames) { return id }
         guard let name = reader.name(node, what: what) else { return nil }
-        return resolve(name, in: channelIDs, declarations: channelDeclarations, kind: "channel", at: node)
+        return resolve(name, in: channelNames, declarations: channelDeclarations, kind: "channel", at: node)
     }
 
     /// The id of a declared name, found on the scalar's bytes; nil for
@@ -710,8 +711,8 @@ private final class LoadSession {
         return node.withScalarBytes { names.id(of: $0) } ?? nil
     }
 
-    private func resolve(_ name: String, in ids: [String: Int], declarations: [Declaration], kind: String, at node: YAMLNode) -> Int? {
-        if let id = ids[name] { return id }
+    private func resolve(_ name: String, in table: NameTable, declarations: [Declaration], kind: String, at node: YAMLNode) -> Int? {
+        if let id = table.id(of: name) { return id }
         var message = "\(kind) '\(name)' is not declared"
         // A typo hunt over very large systems would cost more than it helps.
         if declarations.count <= 20_000, let suggestion = Suggestions.closest(to: name, in: declarations.lazy.map(\.name)) {

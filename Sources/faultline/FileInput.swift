@@ -27,20 +27,40 @@ enum FileInput {
         if (status.st_mode & S_IFMT) == S_IFDIR {
             return .failure(Diagnostic("is a directory", at: start))
         }
-        var bytes: [UInt8] = []
         // One byte past the limit is enough for the parser to report it.
         let cap = maxBytes == Int.max ? Int.max : maxBytes + 1
-        bytes.reserveCapacity(min(max(Int(status.st_size), 0), cap) + 1)
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        // Read straight into the array's storage, sized from the file's
+        // length; a file that grows while it is read, or a pipe, continues
+        // into a larger array.
+        var bytes = [UInt8]()
+        var capacity = max(Int(status.st_size), 0) + 1
+        if capacity == 1 { capacity = 1 << 16 }  // a pipe or a special file: its length is not known
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failure(Diagnostic("cannot read the file: \(String(cString: strerror(errno)))", at: start))
+            var failure: Int32?
+            var reachedEnd = false
+            let previous = bytes
+            bytes = [UInt8](unsafeUninitializedCapacity: min(capacity, cap)) { buffer, initialized in
+                guard let base = buffer.baseAddress else { return }
+                previous.withUnsafeBufferPointer { source in
+                    if let from = source.baseAddress { base.initialize(from: from, count: source.count) }
+                }
+                initialized = previous.count
+                while initialized < buffer.count {
+                    let count = Glibc.read(descriptor, base + initialized, buffer.count - initialized)
+                    if count < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno
+                        return
+                    }
+                    if count == 0 { reachedEnd = true; return }
+                    initialized += count
+                }
             }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<min(count, cap - bytes.count)])
-            if bytes.count >= cap { break }
+            if let failure {
+                return .failure(Diagnostic("cannot read the file: \(String(cString: strerror(failure)))", at: start))
+            }
+            if reachedEnd || bytes.count >= cap { break }
+            capacity = bytes.count * 2
         }
         return .success(bytes)
     }

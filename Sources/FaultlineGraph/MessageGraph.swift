@@ -23,13 +23,14 @@ public struct MessageGraph: Sendable {
         var isDeadLetterQueue = Array(repeating: false, count: channelCount)
         var writers = Array(repeating: [ServiceID](), count: datastoreCount)
         var readers = Array(repeating: [ServiceID](), count: datastoreCount)
-        for (id, service) in topology.services.enumerated() {
-            for channel in service.publishes where publishers[channel].last != id { publishers[channel].append(id) }
-            for consumer in service.consumes {
+        // Services are read in place, never copied: a copy retains every field.
+        for id in topology.services.indices {
+            for channel in topology.services[id].publishes where publishers[channel].last != id { publishers[channel].append(id) }
+            for consumer in topology.services[id].consumes {
                 if consumers[consumer.channel].last != id { consumers[consumer.channel].append(id) }
                 if let dlq = consumer.dlq { isDeadLetterQueue[dlq] = true }
             }
-            for use in service.datastores {
+            for use in topology.services[id].datastores {
                 switch use.access {
                 case .readWrite: writers[use.datastore].append(id)
                 case .read: readers[use.datastore].append(id)

@@ -22,12 +22,14 @@ public struct RequestGraph: Sendable {
         var nodeService: [ServiceID] = []
         var nodeOperation: [Int] = []
         var firstNode: [Int] = []
-        for (id, service) in topology.services.enumerated() {
+        // Services are read in place, never copied: a copy retains every field.
+        for id in topology.services.indices {
             firstNode.append(nodeService.count)
-            if service.operations.isEmpty {
+            let operationCount = topology.services[id].operations.count
+            if operationCount == 0 {
                 nodeService.append(id); nodeOperation.append(-1)
             } else {
-                for index in service.operations.indices { nodeService.append(id); nodeOperation.append(index) }
+                for index in 0..<operationCount { nodeService.append(id); nodeOperation.append(index) }
             }
         }
         firstNode.append(nodeService.count)
@@ -35,9 +37,9 @@ public struct RequestGraph: Sendable {
         var offsets = [0]
         var calls: [CallID] = []
         for node in 0..<nodeCount {
-            let service = topology.services[nodeService[node]]
-            calls.append(contentsOf: service.calls)
-            if nodeOperation[node] >= 0 { calls.append(contentsOf: service.operations[nodeOperation[node]].calls) }
+            let service = nodeService[node]
+            calls.append(contentsOf: topology.services[service].calls)
+            if nodeOperation[node] >= 0 { calls.append(contentsOf: topology.services[service].operations[nodeOperation[node]].calls) }
             offsets.append(calls.count)
         }
         self.nodeCount = nodeCount

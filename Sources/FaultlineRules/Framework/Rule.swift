@@ -72,20 +72,29 @@ public struct RuleContext: Sendable {
 
     /// A finding that sits at a request-graph node: its operation's key, or its service's key.
     public func finding(_ message: Message, onNode node: Int, path: [String]? = nil) -> Finding {
-        let serviceID = analysis.requests.nodeService[node]
-        let service = topology.services[serviceID]
-        let location = analysis.requests.operation(of: node).map { service.operations[$0].location } ?? service.location
-        return finding(message, at: location, service: service.name, operation: analysis.operationName(of: node), path: path)
+        let service = analysis.requests.nodeService[node]
+        let location = analysis.requests.operation(of: node).map { topology.services[service].operations[$0].location }
+            ?? topology.services[service].location
+        return finding(message, at: location, service: serviceName(service), operation: analysis.operationName(of: node), path: path)
     }
 
-    /// Every consumer with the service that declares it, in file order.
-    public var consumers: [(service: Service, consumer: Consumer)] {
-        topology.services.flatMap { service in service.consumes.map { (service, $0) } }
+    /// The findings `check` makes on every consumer, given with the id of the
+    /// service that declares it, in file order. The services are read in
+    /// place: copying each (every field retained, by rules on both cores at
+    /// once) cost more than the checks.
+    public func findingsOnConsumers(_ check: (_ service: ServiceID, _ consumer: Consumer) -> Finding?) -> [Finding] {
+        var findings: [Finding] = []
+        for service in topology.services.indices {
+            for consumer in topology.services[service].consumes {
+                if let finding = check(service, consumer) { findings.append(finding) }
+            }
+        }
+        return findings
     }
 
     /// A finding that sits on a consumer's `from:` value, with the channel as its target.
-    public func finding(_ message: Message, onConsumer consumer: Consumer, of service: Service, severity: Severity? = nil) -> Finding {
-        finding(message, at: consumer.location, service: service.name, target: topology.channels[consumer.channel].name, severity: severity)
+    public func finding(_ message: Message, onConsumer consumer: Consumer, of service: ServiceID, severity: Severity? = nil) -> Finding {
+        finding(message, at: consumer.location, service: serviceName(service), target: topology.channels[consumer.channel].name, severity: severity)
     }
 
     /// "frontend" or "frontend (PlaceOrder)" for a request-graph node.

@@ -59,11 +59,11 @@ public struct MissingDLQRule: Rule {
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
-        context.consumers.compactMap { service, consumer in
+        context.findingsOnConsumers { service, consumer in
             guard consumer.dlq == nil && context.topology.channels[consumer.channel].dlq == nil else { return nil }
             let channel = context.topology.channels[consumer.channel].name
             return context.finding(
-                "\(service.name) consumes \(channel) with no dead-letter queue; a message that keeps failing is redelivered forever and can block the messages behind it — set 'dlq:' on the consumer or on channel \(channel)",
+                "\(context.serviceName(service)) consumes \(channel) with no dead-letter queue; a message that keeps failing is redelivered forever and can block the messages behind it — set 'dlq:' on the consumer or on channel \(channel)",
                 onConsumer: consumer, of: service)
         }
     }

@@ -98,21 +98,32 @@ public struct HubServiceRule: Rule {
         // Caller names in file order of their first call, each once, self-calls left out.
         var callers = Array(repeating: [Int](), count: topology.services.count)
         var seenAt = Array(repeating: -1, count: topology.services.count)
+        // Read in place, one call list at a time: no list made or service copied per service.
         for caller in topology.services.indices {
-            for callID in topology.services[caller].calls + topology.services[caller].operations.flatMap(\.calls) {
-                let target = topology.calls[callID].target
-                guard target != caller, counts[target] > limit, seenAt[target] != caller else { continue }
-                seenAt[target] = caller
-                callers[target].append(caller)
+            for callID in topology.services[caller].calls {
+                Self.note(caller, of: topology.calls[callID].target, counts: counts, limit: limit, seenAt: &seenAt, callers: &callers)
+            }
+            for operation in topology.services[caller].operations.indices {
+                for callID in topology.services[caller].operations[operation].calls {
+                    Self.note(caller, of: topology.calls[callID].target, counts: counts, limit: limit, seenAt: &seenAt, callers: &callers)
+                }
             }
         }
         var findings: [Finding] = []
-        for (id, service) in topology.services.enumerated() where counts[id] > limit {
+        for id in topology.services.indices where counts[id] > limit {
+            let service = topology.services[id]
             let names = callers[id].map { topology.services[$0].name }
             findings.append(context.finding(
                 "\(service.name) is called synchronously by \(counts[id]) services (\(names.joined(separator: ", "))), more than \(limit); its slow minute or bad deploy hits all of them at once — publish the data they need as events or let them cache it, or split \(service.name) by purpose",
                 at: service.location, service: service.name))
         }
         return findings
+    }
+
+    /// Records `caller` once for a target past the limit, self-calls left out.
+    private static func note(_ caller: Int, of target: Int, counts: [Int], limit: Int, seenAt: inout [Int], callers: inout [[Int]]) {
+        guard target != caller, counts[target] > limit, seenAt[target] != caller else { return }
+        seenAt[target] = caller
+        callers[target].append(caller)
     }
 }

@@ -70,11 +70,11 @@ public struct NonIdempotentConsumerRule: Rule {
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
-        context.consumers.compactMap { service, consumer in
+        context.findingsOnConsumers { service, consumer in
             guard !consumer.idempotent && context.topology.channels[consumer.channel].delivery == .atLeastOnce else { return nil }
             let channel = context.topology.channels[consumer.channel].name
             return context.finding(
-                "\(service.name) consumes \(channel), which delivers at least once, but is not marked idempotent; a message redelivered after a crash or a rebalance is processed again — deduplicate on a message id or make the effect idempotent, then set 'idempotent: true'",
+                "\(context.serviceName(service)) consumes \(channel), which delivers at least once, but is not marked idempotent; a message redelivered after a crash or a rebalance is processed again — deduplicate on a message id or make the effect idempotent, then set 'idempotent: true'",
                 onConsumer: consumer, of: service)
         }
     }

@@ -113,9 +113,10 @@ public struct RetryWithoutBackoffRule: Rule {
                     onCall: call, severity: .note))
             }
         }
-        for service in topology.services {
-            for consumer in service.consumes {
+        for id in topology.services.indices {
+            for consumer in topology.services[id].consumes {
                 guard let policy = consumer.retry.retryingPolicy else { continue }
+                let service = topology.services[id]
                 let channel = topology.channels[consumer.channel].name
                 if policy.backoff == .none {
                     findings.append(context.finding(

@@ -58,11 +58,11 @@ public struct UnboundedConsumerRule: Rule {
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
-        context.consumers.compactMap { service, consumer in
+        context.findingsOnConsumers { service, consumer in
             guard consumer.maxInFlight == nil && context.topology.channels[consumer.channel].maxLength == nil else { return nil }
             let channel = context.topology.channels[consumer.channel].name
             return context.finding(
-                "\(service.name) consumes \(channel) with no 'max_in_flight', and \(channel) has no 'max_length'; when a backlog builds nothing limits how much \(service.name) takes on at once, so it can run out of memory or swamp its dependencies — set 'max_in_flight:' on the consumer, or 'max_length:' on the channel",
+                "\(context.serviceName(service)) consumes \(channel) with no 'max_in_flight', and \(channel) has no 'max_length'; when a backlog builds nothing limits how much \(context.serviceName(service)) takes on at once, so it can run out of memory or swamp its dependencies — set 'max_in_flight:' on the consumer, or 'max_length:' on the channel",
                 onConsumer: consumer, of: service)
         }
     }

@@ -63,10 +63,10 @@ public struct UnconsumedDLQRule: Rule {
         let topology = context.topology, messages = context.analysis.messages
         // Who sends failed messages to each channel, in file order: consumers, then channels.
         var senders = Array(repeating: [String](), count: topology.channels.count)
-        for service in topology.services {
-            for consumer in service.consumes {
+        for id in topology.services.indices {
+            for consumer in topology.services[id].consumes {
                 if let dlq = consumer.dlq {
-                    let sender = "\(service.name) (consuming \(topology.channels[consumer.channel].name))"
+                    let sender = "\(topology.services[id].name) (consuming \(topology.channels[consumer.channel].name))"
                     if !senders[dlq].contains(sender) { senders[dlq].append(sender) }
                 }
             }

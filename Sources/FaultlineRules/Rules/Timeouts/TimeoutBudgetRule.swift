@@ -64,14 +64,15 @@ public struct TimeoutBudgetRule: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let analysis = context.analysis
         var findings: [Finding] = []
-        for (id, service) in context.topology.services.enumerated() {
-            guard let budget = service.timeout else { continue }
+        for id in context.topology.services.indices {
+            guard let budget = context.topology.services[id].timeout else { continue }
             var slowest: (node: Int, time: Duration)?
             for node in analysis.requests.nodes(of: id) {
                 let time = analysis.worstCaseTimes.perNode[node]
                 if slowest.map({ time > $0.time }) ?? true { slowest = (node, time) }
             }
             guard let slowest, budget < slowest.time else { continue }
+            let service = context.topology.services[id]
             findings.append(context.finding(
                 "\(service.name) allows itself \(budget) per request, but one request to \(context.nodeLabel(slowest.node)) can take \(slowest.time) in calls (\(context.worstCaseBreakdown(of: slowest.node))); its deadline fires while it still waits — cut retries and per-attempt timeouts, run independent calls in parallel, or raise the budget",
                 at: service.location, service: service.name))

@@ -93,6 +93,11 @@ final class EventChunk {
 /// the caller's thread: the two halves of parsing run side by side, so a
 /// large file takes about as long as libyaml alone. At most `depth` chunks
 /// wait at a time, which bounds the memory in flight.
+///
+/// Inline, the caller's thread runs libyaml itself, a chunk at a time: for
+/// pieces of a file parsed side by side when there are fewer cores than
+/// threads a producer each would need, handing chunks between threads that
+/// share a core only adds switching.
 final class EventPipe: @unchecked Sendable {
     // All mutable state below is guarded by `mutex`.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
@@ -107,9 +112,15 @@ final class EventPipe: @unchecked Sendable {
     private var thread = pthread_t()
     private var started = false
 
-    init(input: UnsafeBufferPointer<UInt8>, maxScalarBytes: Int) {
+    private let isInline: Bool
+    private var inlineParser: UnsafeMutablePointer<yaml_parser_t>?
+    private var inlineChunk: EventChunk?
+    private var inlineEnded = false
+
+    init(input: UnsafeBufferPointer<UInt8>, maxScalarBytes: Int, inline: Bool = false) {
         self.input = input
         self.maxScalarBytes = maxScalarBytes
+        isInline = inline
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(changed, nil)
     }
@@ -124,6 +135,10 @@ final class EventPipe: @unchecked Sendable {
     /// Starts the producer; false when no thread could be made (the parse
     /// then fails with a positioned error rather than hanging).
     func start() -> Bool {
+        if isInline {
+            inlineParser = makeParser()
+            return true
+        }
         let context = Unmanaged.passRetained(self).toOpaque()
         #if canImport(Glibc)
         var handle = pthread_t()
@@ -155,6 +170,19 @@ final class EventPipe: @unchecked Sendable {
     /// The next chunk in order, waiting for it; the producer always ends with
     /// one whose `isLast` is set, so the consumer never waits for nothing.
     func next() -> EventChunk? {
+        if isInline {
+            if inlineEnded { return nil }
+            let chunk = inlineChunk ?? EventChunk()
+            inlineChunk = chunk
+            if let inlineParser {
+                fill(chunk, from: inlineParser)
+            } else {
+                chunk.couldNotStart = true
+                chunk.isLast = true
+            }
+            inlineEnded = chunk.isLast
+            return chunk
+        }
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         while ready.isEmpty { pthread_cond_wait(changed, mutex) }
@@ -163,6 +191,7 @@ final class EventPipe: @unchecked Sendable {
 
     func recycle(_ chunk: EventChunk) {
         chunk.reset()
+        if isInline { return }
         pthread_mutex_lock(mutex)
         spare.append(chunk)
         pthread_cond_broadcast(changed)
@@ -171,6 +200,12 @@ final class EventPipe: @unchecked Sendable {
 
     /// Stops the producer early (the builder hit a limit) and waits for it.
     func finish() {
+        if isInline {
+            if let inlineParser { destroy(inlineParser) }
+            inlineParser = nil
+            inlineEnded = true
+            return
+        }
         pthread_mutex_lock(mutex)
         cancelled = true
         pthread_cond_broadcast(changed)
@@ -198,42 +233,60 @@ final class EventPipe: @unchecked Sendable {
 
     /// The producer: libyaml's parse loop, copying each event into chunks.
     private func produce() {
-        var chunk = freshChunk()
-        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
-        defer { parser.deallocate() }
-        guard yaml_parser_initialize(parser) != 0 else {
+        guard let parser = makeParser() else {
+            let chunk = freshChunk()
             chunk.couldNotStart = true
             chunk.isLast = true
             _ = send(chunk)
             return
         }
-        defer { yaml_parser_delete(parser) }
+        defer { destroy(parser) }
+        while true {
+            let chunk = freshChunk()
+            fill(chunk, from: parser)
+            guard send(chunk) else { return }
+            if chunk.isLast { return }
+        }
+    }
+
+    /// libyaml set up over the input; nil when it cannot start (out of memory).
+    private func makeParser() -> UnsafeMutablePointer<yaml_parser_t>? {
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        guard yaml_parser_initialize(parser) != 0 else {
+            parser.deallocate()
+            return nil
+        }
         // libyaml reads a zero-length input as an empty stream; any base address will do.
         guard let base = input.baseAddress ?? UnsafePointer(bitPattern: 1) else {
-            chunk.isLast = true  // never taken; the consumer must still hear the end
-            _ = send(chunk)
-            return
+            destroy(parser)
+            return nil  // never taken
         }
         yaml_parser_set_input_string(parser, base, input.count)
+        return parser
+    }
+
+    private func destroy(_ parser: UnsafeMutablePointer<yaml_parser_t>) {
+        yaml_parser_delete(parser)
+        parser.deallocate()
+    }
+
+    /// Events into `chunk` until it is full, the stream ends or libyaml fails;
+    /// the last two set `isLast`.
+    private func fill(_ chunk: EventChunk, from parser: UnsafeMutablePointer<yaml_parser_t>) {
         var event = yaml_event_t()
         while true {
             guard yaml_parser_parse(parser, &event) != 0 else {
                 chunk.failure = failure(of: parser.pointee)
                 chunk.isLast = true
-                _ = send(chunk)
                 return
             }
             let kind = append(event, to: chunk)
             yaml_event_delete(&event)
             if kind == .streamEnd {
                 chunk.isLast = true
-                _ = send(chunk)
                 return
             }
-            if chunk.isFull {
-                guard send(chunk) else { return }
-                chunk = freshChunk()
-            }
+            if chunk.isFull { return }
         }
     }
 

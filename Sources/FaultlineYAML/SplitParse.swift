@@ -98,6 +98,11 @@ enum SplitParse {
         }
     }
 
+    /// Each piece runs libyaml on its own thread, beside the thread that builds
+    /// its nodes, only when there is a core for each of those four threads;
+    /// with fewer, each piece's thread runs libyaml itself (see `EventPipe`).
+    static let piecesRunInline = sysconf(Int32(_SC_NPROCESSORS_ONLN)) < 4
+
     static func parse(_ input: UnsafeBufferPointer<UInt8>, file: String, limits: YAMLLimits) -> YAMLParseResult? {
         guard limits.maxDepth > 2, let plan = plan(input) else { return nil }
 
@@ -111,7 +116,7 @@ enum SplitParse {
             if worker == 0 {
                 var builder = DocumentBuilder(file: file, limits: limits, capacity: input.count)
                 builder.trackedFrom = seedNodes
-                YAMLParser.run(UnsafeBufferPointer(rebasing: input[..<plan.cut]), into: &builder)
+                YAMLParser.run(UnsafeBufferPointer(rebasing: input[..<plan.cut]), into: &builder, inline: piecesRunInline)
                 guard var piece = Piece(builder) else { return nil }
                 piece.hashBlockKeys(of: piece.rootID, lastValue: true)
                 return [piece]
@@ -123,7 +128,7 @@ enum SplitParse {
             var later: [Piece] = []
             for (range, pieceLimits) in [(plan.cut..<blockEnd, blockLimits), (blockEnd..<input.count, limits)] where !range.isEmpty {
                 var builder = DocumentBuilder(file: file, limits: pieceLimits, capacity: range.count, continuing: seed)
-                YAMLParser.run(UnsafeBufferPointer(rebasing: input[range]), into: &builder)
+                YAMLParser.run(UnsafeBufferPointer(rebasing: input[range]), into: &builder, inline: piecesRunInline)
                 guard var piece = Piece(builder) else { return nil }
                 if later.isEmpty { piece.hashBlockKeys(of: piece.rootID, lastValue: false) }
                 later.append(piece)

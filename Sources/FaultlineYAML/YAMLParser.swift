@@ -40,9 +40,9 @@ public enum YAMLParser {
     /// Feeds libyaml's events for `buffer` to `builder` until the stream ends,
     /// the builder stops, or libyaml fails (the failure becomes the builder's
     /// diagnostic).
-    static func run(_ buffer: UnsafeBufferPointer<UInt8>, into builder: inout DocumentBuilder) {
+    static func run(_ buffer: UnsafeBufferPointer<UInt8>, into builder: inout DocumentBuilder, inline: Bool = false) {
         let file = builder.file
-        let pipe = EventPipe(input: buffer, maxScalarBytes: builder.limits.maxScalarBytes)
+        let pipe = EventPipe(input: buffer, maxScalarBytes: builder.limits.maxScalarBytes, inline: inline)
         guard pipe.start() else {
             builder.fail(Diagnostic("could not start the YAML parser (no thread available)", at: SourceLocation(file: file, line: 1, column: 1)))
             return

@@ -244,4 +244,28 @@ struct SplitParseTests {
         }
         #expect(split > 50, "too few damaged files were split to test anything: \(split)")
     }
+
+    static func built(_ bytes: [UInt8], inline: Bool, limits: YAMLLimits) -> YAMLParseResult {
+        var builder = DocumentBuilder(file: "pipe.yaml", limits: limits, capacity: bytes.count)
+        bytes.withUnsafeBufferPointer { YAMLParser.run($0, into: &builder, inline: inline) }
+        return builder.result()
+    }
+
+    /// Pieces run libyaml on their own thread when cores are few
+    /// (`piecesRunInline`): that path must give what the threaded one does,
+    /// across chunks, on errors, and when the builder stops early.
+    @Test("libyaml run inline gives what it gives on its own thread", arguments: [
+        ("many chunks", Array(EventPipeTests.entries(20_000).utf8), YAMLLimits.default),
+        ("late syntax error", Array((EventPipeTests.entries(12_000) + "  broken: [1, 2\n").utf8), YAMLLimits.default),
+        ("builder stops early", Array((EventPipeTests.entries(12_000) + "  long: \(String(repeating: "x", count: 200))\n").utf8),
+         YAMLLimits(maxScalarBytes: 100)),
+        ("not UTF-8", [0x61, 0x3A, 0x20, 0xFF, 0xFE, 0x0A], YAMLLimits.default),
+        ("empty", [], YAMLLimits.default),
+    ])
+    func inlineMatchesThreaded(_ label: String, _ bytes: [UInt8], _ limits: YAMLLimits) {
+        let threaded = Self.built(bytes, inline: false, limits: limits), inline = Self.built(bytes, inline: true, limits: limits)
+        #expect(inline.diagnostics == threaded.diagnostics, "\(label)")
+        #expect((inline.document == nil) == (threaded.document == nil), "\(label)")
+        if threaded.document?.root != nil { #expect(Self.sameTree(inline.document?.root, threaded.document?.root), "\(label)") }
+    }
 }

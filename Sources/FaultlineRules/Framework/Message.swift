@@ -90,6 +90,17 @@ public struct Message: ExpressibleByStringInterpolation, @unchecked Sendable {
             }
         }
 
+        /// `items` with `separator` between them, as `joined(separator:)`
+        /// would give, without making the joined string.
+        public mutating func appendInterpolation<Items: Sequence<String>>(joined items: Items, separator: StaticString = ", ") {
+            var first = true
+            for item in items {
+                if !first { appendLiteral(separator) }
+                first = false
+                appendInterpolation(item)
+            }
+        }
+
         public mutating func appendInterpolation(_ message: Message) {
             message.withBytes { append($0) }
         }

@@ -112,9 +112,8 @@ public struct HubServiceRule: Rule {
         var findings: [Finding] = []
         for id in topology.services.indices where counts[id] > limit {
             let service = topology.services[id]
-            let names = callers[id].map { topology.services[$0].name }
             findings.append(context.finding(
-                "\(service.name) is called synchronously by \(counts[id]) services (\(names.joined(separator: ", "))), more than \(limit); its slow minute or bad deploy hits all of them at once — publish the data they need as events or let them cache it, or split \(service.name) by purpose",
+                "\(service.name) is called synchronously by \(counts[id]) services (\(joined: callers[id].lazy.map { topology.services[$0].name })), more than \(limit); its slow minute or bad deploy hits all of them at once — publish the data they need as events or let them cache it, or split \(service.name) by purpose",
                 at: service.location, service: service.name))
         }
         return findings

@@ -62,20 +62,25 @@ public struct UnconsumedDLQRule: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let topology = context.topology, messages = context.analysis.messages
         // Who sends failed messages to each channel, in file order: consumers, then channels.
+        // Only for the queues reported: most dead-letter queues are consumed.
+        let reported = topology.channels.indices.map { messages.isDeadLetterQueue[$0] && messages.consumers[$0].isEmpty }
+        guard reported.contains(true) else { return [] }
         var senders = Array(repeating: [String](), count: topology.channels.count)
+        struct Sender: Hashable { let queue, service, channel: Int }
+        var seen = Set<Sender>()
         for id in topology.services.indices {
             for consumer in topology.services[id].consumes {
-                if let dlq = consumer.dlq {
-                    let sender = "\(topology.services[id].name) (consuming \(topology.channels[consumer.channel].name))"
-                    if !senders[dlq].contains(sender) { senders[dlq].append(sender) }
+                // A service that consumes a channel twice is one sender; found in a set, as a queue may have thousands.
+                if let dlq = consumer.dlq, reported[dlq], seen.insert(Sender(queue: dlq, service: id, channel: consumer.channel)).inserted {
+                    senders[dlq].append("\(topology.services[id].name) (consuming \(topology.channels[consumer.channel].name))")
                 }
             }
         }
         for channel in topology.channels {
-            if let dlq = channel.dlq { senders[dlq].append("the consumers of channel \(channel.name)") }
+            if let dlq = channel.dlq, reported[dlq] { senders[dlq].append("the consumers of channel \(channel.name)") }
         }
         var findings: [Finding] = []
-        for (id, channel) in topology.channels.enumerated() where messages.isDeadLetterQueue[id] && messages.consumers[id].isEmpty {
+        for (id, channel) in topology.channels.enumerated() where reported[id] {
             findings.append(context.finding(
                 "channel \(channel.name) is the dead-letter queue for \(Self.list(senders[id])), but no service consumes it; failed messages pile up unseen until retention deletes them — add a consumer that alerts on them and can replay them",
                 at: channel.location, channel: channel.name))

@@ -89,9 +89,10 @@ public struct SyncFanOutRule: Rule {
         var findings: [Finding] = []
         // Stamps instead of a set per node: linear in calls, nothing to clear.
         var seenAt = Array(repeating: -1, count: topology.services.count)
+        var targets: [Int] = []
         for node in 0..<analysis.requests.nodeCount {
             let caller = analysis.requests.nodeService[node]
-            var targets: [Int] = []
+            targets.removeAll(keepingCapacity: true)
             for callID in analysis.requests.calls(of: node) {
                 let target = topology.calls[callID].target
                 guard target != caller, seenAt[target] != node else { continue }
@@ -99,9 +100,8 @@ public struct SyncFanOutRule: Rule {
                 targets.append(target)
             }
             guard targets.count > limit else { continue }
-            let names = targets.map { topology.services[$0].name }
             findings.append(context.finding(
-                "\(context.nodeLabel(node)) calls \(targets.count) services synchronously (\(names.joined(separator: ", "))), more than \(limit); each one's latency and failures land on every request — publish events for what need not be answered now, or aggregate related calls behind one service",
+                "\(context.nodeLabel(node)) calls \(targets.count) services synchronously (\(joined: targets.lazy.map { topology.services[$0].name })), more than \(limit); each one's latency and failures land on every request — publish events for what need not be answered now, or aggregate related calls behind one service",
                 onNode: node))
         }
         return findings

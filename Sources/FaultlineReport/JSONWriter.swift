@@ -164,26 +164,46 @@ struct JSONWriter: ~Copyable {
 
     /// Whether any byte is a control character, DEL, `"` or `\`. Checked
     /// sixteen bytes at a time with vector compares, as the report's strings
-    /// add up to tens of megabytes (loaded with `loadUnaligned` as one
-    /// `SIMD16`: built lane by lane, the same compares stay scalar and run
-    /// several times slower).
+    /// add up to tens of megabytes. The last block overlaps the one before it
+    /// rather than ending byte by byte: most strings are names a little
+    /// longer than one block. (The lanes are loaded with `loadUnaligned` and
+    /// the splatted constants made once, up front: built lane by lane, or
+    /// splatted inside the loop, the same compares compile to scalar code
+    /// that runs several times slower.)
     static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return false }
+        let count = bytes.count
+        guard count >= 16 else {
+            guard count >= 8 else {
+                for index in 0..<count {
+                    let byte = base[index]
+                    if byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F { return true }
+                }
+                return false
+            }
+            // Two overlapping words, each checked with the usual bit tricks
+            // for "has a byte less than" and "has a byte equal to".
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            @inline(__always) func hasZeroByte(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+            for offset in [0, count - 8] {
+                let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
+                if (word &- ones &* 0x20) & ~word & highs != 0 || hasZeroByte(word ^ (ones &* 0x22))
+                    || hasZeroByte(word ^ (ones &* 0x5C)) || hasZeroByte(word ^ (ones &* 0x7F)) {
+                    return true
+                }
+            }
+            return false
+        }
         let raw = UnsafeRawPointer(base)
         let space = SIMD16<UInt8>(repeating: 0x20), quote = SIMD16<UInt8>(repeating: 0x22)
         let backslash = SIMD16<UInt8>(repeating: 0x5C), delete = SIMD16<UInt8>(repeating: 0x7F)
-        var index = 0
-        while index + 16 <= bytes.count {
-            let lanes = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+        var offset = 0
+        while true {
+            let lanes = raw.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
             if any((lanes .< space) .| (lanes .== quote) .| (lanes .== backslash) .| (lanes .== delete)) { return true }
-            index += 16
+            if offset == count - 16 { return false }
+            offset = min(offset + 16, count - 16)
         }
-        while index < bytes.count {
-            let byte = base[index]
-            if byte < 0x20 || byte == 0x7F || byte == 0x22 || byte == 0x5C { return true }
-            index += 1
-        }
-        return false
     }
 
     private mutating func string(_ text: String) {

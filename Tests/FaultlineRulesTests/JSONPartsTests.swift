@@ -60,16 +60,19 @@ struct JSONEscapingCheckTests {
         bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }
     }
 
-    /// Every byte value, at each place the check treats differently: the
-    /// first and last lane of a sixteen-byte block, and the tail after the blocks.
-    @Test("the vector check agrees with the definition for every byte at every kind of place",
-          arguments: [0, 1, 15, 16, 17, 31, 32, 40])
-    func everyByteEverywhere(position: Int) {
-        for value in 0...255 {
-            var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 41)
-            bytes[position] = UInt8(value)
-            let checked = bytes.withUnsafeBufferPointer { JSONWriter.needsEscaping($0) }
-            #expect(checked == Self.needsEscapingByDefinition(bytes), "byte \(value) at \(position)")
+    /// Every byte value at every position of strings of every length the
+    /// check treats differently: bytewise under 8, two words under 16,
+    /// blocks of 16 with an overlapping last block from there on.
+    @Test("the fast check agrees with the definition for every byte at every place",
+          arguments: [1, 7, 8, 9, 12, 15, 16, 17, 24, 31, 32, 33, 41])
+    func everyByteEverywhere(length: Int) {
+        for position in 0..<length {
+            for value in 0...255 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                bytes[position] = UInt8(value)
+                let checked = bytes.withUnsafeBufferPointer { JSONWriter.needsEscaping($0) }
+                #expect(checked == Self.needsEscapingByDefinition(bytes), "byte \(value) at \(position) of \(length)")
+            }
         }
     }
 

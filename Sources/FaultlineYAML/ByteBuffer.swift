@@ -34,8 +34,40 @@ public struct ByteBuffer: ~Copyable {
     public mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress else { return }
         if count + bytes.count > capacity { grow(toHold: count + bytes.count) }
-        (base + count).update(from: source, count: bytes.count)
+        ByteBuffer.copy(source, to: base + count, count: bytes.count)
         storedCount += bytes.count
+    }
+
+    /// Copies bytes between buffers that do not overlap. Most pieces are a few
+    /// to a few dozen bytes, for which calling `memcpy` costs more than the
+    /// copy: up to 32 bytes are moved as two overlapping words or vectors,
+    /// reading and writing only inside both ranges.
+    @inlinable @inline(__always)
+    public static func copy(_ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int) {
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
+        switch count {
+        case 16...32:
+            let head = from.loadUnaligned(as: SIMD16<UInt8>.self)
+            let tail = from.loadUnaligned(fromByteOffset: count - 16, as: SIMD16<UInt8>.self)
+            to.storeBytes(of: head, as: SIMD16<UInt8>.self)
+            to.storeBytes(of: tail, toByteOffset: count - 16, as: SIMD16<UInt8>.self)
+        case 8..<16:
+            let head = from.loadUnaligned(as: UInt64.self)
+            let tail = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: count - 8, as: UInt64.self)
+        case 4..<8:
+            let head = from.loadUnaligned(as: UInt32.self)
+            let tail = from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: count - 4, as: UInt32.self)
+        case 1..<4:
+            for index in 0..<count { target[index] = source[index] }
+        case 0:
+            break
+        default:
+            target.update(from: source, count: count)
+        }
     }
 
     @inlinable

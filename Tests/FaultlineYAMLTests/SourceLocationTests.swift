@@ -42,3 +42,21 @@ struct SourceLocationTests {
         #expect(byName.allSatisfy { name, id in id.first.map { FileNames.shared.name(of: $0) } == name })
     }
 }
+
+@Suite("Byte buffer")
+struct ByteBufferTests {
+    /// Every length the small-copy paths treat differently, from every
+    /// offset in a larger buffer, so reads and writes stay inside both ranges.
+    @Test("appends copy exactly the bytes given, at every length and offset", arguments: Array(0...40) + [63, 64, 65, 1_000])
+    func appendsCopyExactly(length: Int) {
+        let source = (0..<(length + 7)).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        for offset in 0..<7 {
+            var buffer = ByteBuffer(capacity: 1)
+            buffer.append(UInt8(ascii: "<"))
+            source.withUnsafeBufferPointer { buffer.append(UnsafeBufferPointer(rebasing: $0[offset..<offset + length])) }
+            buffer.append(UInt8(ascii: ">"))
+            let expected = [UInt8(ascii: "<")] + source[offset..<offset + length] + [UInt8(ascii: ">")]
+            #expect(Array(buffer.bytes) == expected, "length \(length) from offset \(offset)")
+        }
+    }
+}

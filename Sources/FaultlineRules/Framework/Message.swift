@@ -1,4 +1,5 @@
 public import FaultlineModel
+import FaultlineYAML
 
 /// A finding's message. Rules write it as an ordinary interpolated string
 /// literal; the pieces go straight into one allocation that holds the count
@@ -21,7 +22,10 @@ public struct Message: ExpressibleByStringInterpolation, @unchecked Sendable {
         storage = value.withUTF8Buffer { MessageStorage.make(copying: $0) }
     }
 
-    public init(stringInterpolation: Interpolation) { storage = stringInterpolation.storage }
+    public init(stringInterpolation: Interpolation) {
+        storage = stringInterpolation.storage
+        storage.withUnsafeMutablePointerToHeader { $0.pointee.count = stringInterpolation.count }
+    }
 
     /// The UTF-8 bytes, valid inside `body`.
     public func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { storage.withBytes(body) }
@@ -45,22 +49,31 @@ public struct Message: ExpressibleByStringInterpolation, @unchecked Sendable {
 
         // Owned by this value alone: the compiler builds one interpolation,
         // appends to it in place and hands it to `Message.init` once.
+        // The count is kept here and written to the storage's header once,
+        // when the message is made: appends touch only the bytes.
         fileprivate var storage: MessageStorage
+        fileprivate var count = 0
+        private var capacity: Int
 
         public init(literalCapacity: Int, interpolationCount: Int) {
-            storage = .make(capacity: max(64, literalCapacity + interpolationCount * 24))
+            capacity = max(64, literalCapacity + interpolationCount * 24)
+            storage = .make(capacity: capacity)
         }
 
         private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
             guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-            let (count, capacity) = storage.withUnsafeMutablePointerToHeader { ($0.pointee.count, $0.pointee.capacity) }
             if count + bytes.count > capacity {
                 var grown = capacity * 2
                 while grown < count + bytes.count { grown *= 2 }
-                storage = storage.withBytes { MessageStorage.make(copying: $0, capacity: grown) }
+                let written = count
+                storage = storage.withUnsafeMutablePointerToElements {
+                    MessageStorage.make(copying: UnsafeBufferPointer(start: $0, count: written), capacity: grown)
+                }
+                capacity = grown
             }
-            storage.withUnsafeMutablePointerToElements { ($0 + count).update(from: source, count: bytes.count) }
-            storage.withUnsafeMutablePointerToHeader { $0.pointee.count = count + bytes.count }
+            let offset = count
+            storage.withUnsafeMutablePointerToElements { ByteBuffer.copy(source, to: $0 + offset, count: bytes.count) }
+            count += bytes.count
         }
 
         public mutating func appendLiteral(_ literal: StaticString) {

@@ -317,18 +317,32 @@ enum SplitParse {
             let childBase = Int32(first.children.count) - seedChildren
             let byteBase = Int32(first.bytes.count) - seedBytes
             let firstNewNode = first.nodes.count, firstNewChild = first.children.count
-            first.nodes.append(contentsOf: piece.nodes[Int(seedNodes)...])
-            first.children.append(contentsOf: piece.children[Int(seedChildren)...])
-            first.bytes.append(contentsOf: piece.bytes[Int(seedBytes)...])
-            first.nodes.withUnsafeMutableBufferPointer { nodes in
-                for index in firstNewNode..<nodes.count {
-                    nodes[index].line += lineOffset
-                    nodes[index].start += nodes[index].kind == .scalar ? byteBase : childBase
+            // The node array on one core, the children and bytes on the other:
+            // this part runs after both pieces, with nothing else to overlap.
+            // The arrays are taken out of `first` so each closure holds its own.
+            var nodes: [RawNode] = [], children: [Int32] = [], bytes: [UInt8] = []
+            swap(&nodes, &first.nodes)
+            swap(&children, &first.children)
+            swap(&bytes, &first.bytes)
+            let offset = lineOffset
+            _ = inParallel({
+                nodes.append(contentsOf: piece.nodes[Int(seedNodes)...])
+                nodes.withUnsafeMutableBufferPointer { nodes in
+                    for index in firstNewNode..<nodes.count {
+                        nodes[index].line += offset
+                        nodes[index].start += nodes[index].kind == .scalar ? byteBase : childBase
+                    }
                 }
-            }
-            first.children.withUnsafeMutableBufferPointer { children in
-                for index in firstNewChild..<children.count where children[index] >= seedNodes { children[index] += nodeBase }
-            }
+            }, {
+                children.append(contentsOf: piece.children[Int(seedChildren)...])
+                children.withUnsafeMutableBufferPointer { children in
+                    for index in firstNewChild..<children.count where children[index] >= seedNodes { children[index] += nodeBase }
+                }
+                bytes.append(contentsOf: piece.bytes[Int(seedBytes)...])
+            })
+            swap(&nodes, &first.nodes)
+            swap(&children, &first.children)
+            swap(&bytes, &first.bytes)
             lineOffset += piece.endLine - 1
 
             guard let root = piece.rootID else { continue }  // only comments

@@ -271,3 +271,33 @@ struct PathRuleTests {
         #expect(all.contains { $0.rule == "external-call-in-request-path" && $0.target == "vendor" })
     }
 }
+
+@Suite("Analyzer scheduling")
+struct AnalyzerSchedulingTests {
+    /// Rules start heaviest first, but each rule's findings and time come
+    /// back in the order the rules were given.
+    @Test("results come back in rule order whatever order the rules ran in")
+    func resultsInRuleOrder() throws {
+        let analysis = try analyse("""
+        faultline: 1
+        services:
+          frontend:
+            entrypoint: true
+            calls:
+              - { to: checkout, timeout: 100ms, retry: { max_attempts: 3 } }
+              - { to: search }
+          checkout:
+            timeout: 2s
+          search: {}
+        """)
+        let rules: [any Rule.Type] = [MissingTracingRule.self, MissingTimeoutRule.self, TimeoutInversionRule.self, NonIdempotentRetryRule.self]
+        #expect(rules.map { $0.weight } != rules.map { $0.weight }.sorted(by: >), "the rules must not already be in weight order")
+        let run = Analyzer(rules: rules).run(analysis, clock: { 0 })
+        #expect(run.durations.map(\.rule) == rules.map { $0.description.id })
+        #expect(run.findings.count == rules.count)
+        for (group, rule) in zip(run.findings, rules) {
+            #expect(!group.isEmpty, "\(rule.description.id) finds something here")
+            #expect(group.allSatisfy { $0.rule == rule.description.id })
+        }
+    }
+}

@@ -28,11 +28,16 @@ public struct Analyzer: Sendable {
                         severity: configuration.severity(for: rule.description),
                         thresholds: configuration.thresholds(for: rule.description))
         }
-        let results = concurrentMap(enabled.count) { index -> (findings: [Finding], nanoseconds: UInt64) in
+        // Heaviest first (longest-processing-time order); results stay in rule order.
+        let order = enabled.indices.sorted { enabled[$0].weight > enabled[$1].weight || (enabled[$0].weight == enabled[$1].weight && $0 < $1) }
+        let started = concurrentMap(enabled.count) { position -> (findings: [Finding], nanoseconds: UInt64) in
+            let index = order[position]
             let start = clock?() ?? 0
             let findings = enabled[index].init().check(contexts[index])
             return (findings, (clock?() ?? 0) - start)
         }
+        var results = started
+        for (position, index) in order.enumerated() { results[index] = started[position] }
         let durations = clock == nil ? [] : zip(enabled, results).map { (rule: $0.description.id, nanoseconds: $1.nanoseconds) }
         return (results.map(\.findings), durations)
     }

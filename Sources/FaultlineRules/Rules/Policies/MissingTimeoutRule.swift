@@ -69,6 +69,9 @@ public struct MissingTimeoutRule: Rule {
         ]
     )
 
+    /// Milliseconds at 50 000 services (see `Rule.weight`).
+    public static let weight = 25
+
     public func check(_ context: RuleContext) -> [Finding] {
         context.topology.calls.compactMap { call in
             guard call.timeout == nil else { return nil }

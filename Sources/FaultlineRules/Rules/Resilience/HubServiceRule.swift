@@ -90,6 +90,9 @@ public struct HubServiceRule: Rule {
         ]
     )
 
+    /// Milliseconds at 50 000 services (see `Rule.weight`).
+    public static let weight = 20
+
     public func check(_ context: RuleContext) -> [Finding] {
         let topology = context.topology
         let limit = context.threshold("max_callers")

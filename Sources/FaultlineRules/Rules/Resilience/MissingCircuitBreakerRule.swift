@@ -82,6 +82,9 @@ public struct MissingCircuitBreakerRule: Rule {
         ]
     )
 
+    /// Milliseconds at 50 000 services (see `Rule.weight`).
+    public static let weight = 8
+
     public func check(_ context: RuleContext) -> [Finding] {
         let topology = context.topology
         return topology.calls.compactMap { call in

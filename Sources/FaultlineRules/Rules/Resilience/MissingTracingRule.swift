@@ -53,6 +53,9 @@ public struct MissingTracingRule: Rule {
         ]
     )
 
+    /// Milliseconds at 50 000 services (see `Rule.weight`).
+    public static let weight = 5
+
     public func check(_ context: RuleContext) -> [Finding] {
         context.topology.services.compactMap { service in
             guard !service.external, !service.tracing else { return nil }

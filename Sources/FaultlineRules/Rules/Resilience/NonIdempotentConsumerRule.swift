@@ -69,6 +69,9 @@ public struct NonIdempotentConsumerRule: Rule {
         ]
     )
 
+    /// Milliseconds at 50 000 services (see `Rule.weight`).
+    public static let weight = 5
+
     public func check(_ context: RuleContext) -> [Finding] {
         context.findingsOnConsumers { service, consumer in
             guard !consumer.idempotent && context.topology.channels[consumer.channel].delivery == .atLeastOnce else { return nil }

@@ -70,6 +70,9 @@ public struct NonIdempotentRetryRule: Rule {
         ]
     )
 
+    /// Milliseconds at 50 000 services (see `Rule.weight`).
+    public static let weight = 48
+
     public func check(_ context: RuleContext) -> [Finding] {
         context.topology.calls.compactMap { call in
             guard let policy = call.retry.retryingPolicy, !call.idempotent else { return nil }

@@ -96,6 +96,9 @@ public struct RetryWithoutBackoffRule: Rule {
         ]
     )
 
+    /// Milliseconds at 50 000 services (see `Rule.weight`).
+    public static let weight = 41
+
     public func check(_ context: RuleContext) -> [Finding] {
         let topology = context.topology
         var findings: [Finding] = []

@@ -57,6 +57,9 @@ public struct UnboundedConsumerRule: Rule {
         ]
     )
 
+    /// Milliseconds at 50 000 services (see `Rule.weight`).
+    public static let weight = 4
+
     public func check(_ context: RuleContext) -> [Finding] {
         context.findingsOnConsumers { service, consumer in
             guard consumer.maxInFlight == nil && context.topology.channels[consumer.channel].maxLength == nil else { return nil }

@@ -59,6 +59,9 @@ public struct UnconsumedDLQRule: Rule {
         ]
     )
 
+    /// Milliseconds at 50 000 services (see `Rule.weight`).
+    public static let weight = 9
+
     public func check(_ context: RuleContext) -> [Finding] {
         let topology = context.topology, messages = context.analysis.messages
         // Who sends failed messages to each channel, in file order: consumers, then channels.

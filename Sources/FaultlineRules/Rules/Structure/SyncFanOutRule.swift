@@ -83,6 +83,9 @@ public struct SyncFanOutRule: Rule {
         ]
     )
 
+    /// Milliseconds at 50 000 services (see `Rule.weight`).
+    public static let weight = 20
+
     public func check(_ context: RuleContext) -> [Finding] {
         let analysis = context.analysis, topology = context.topology
         let limit = context.threshold("max_targets")

@@ -61,6 +61,9 @@ public struct TimeoutBudgetRule: Rule {
         ]
     )
 
+    /// Milliseconds at 50 000 services (see `Rule.weight`).
+    public static let weight = 24
+
     public func check(_ context: RuleContext) -> [Finding] {
         let analysis = context.analysis
         var findings: [Finding] = []

@@ -42,4 +42,14 @@ struct NameTableTests {
         for (id, name) in names.enumerated() { #expect(table.add(name) == id) }
         for (id, name) in names.enumerated() { #expect(table.id(of: name) == id) }
     }
+
+    @Test("room reserved ahead keeps every id, repeats included")
+    func reserving() {
+        let table = NameTable(names: ["a", "b", "a"])
+        table.reserve(10_000)
+        #expect(table.id(of: "a") == 0 && table.id(of: "b") == 1 && table.count == 3)
+        for id in 3..<5_000 { #expect(table.add("n\(id)") == id) }
+        table.reserve(10)
+        #expect(table.id(of: "n4999") == 4_999 && table.id(of: "a") == 0)
+    }
 }

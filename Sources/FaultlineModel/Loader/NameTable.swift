@@ -50,6 +50,18 @@ final class NameTable: @unchecked Sendable {
         starts.deallocate()
     }
 
+    /// Room for `more` names beyond those present, made at once rather than
+    /// by doubling as they are added.
+    func reserve(_ more: Int) {
+        let needed = NameTable.slotCount(for: count + more)
+        guard needed > slots.count else { return }
+        slots.deallocate()
+        slots = .allocate(capacity: needed)
+        slots.initialize(repeating: -1)
+        place(0..<count)
+        if count + more + 1 > starts.count { starts = NameTable.grown(starts, toHold: count + more + 1) }
+    }
+
     private static func slotCount(for names: Int) -> Int {
         1 << (Int.bitWidth - max(8, 2 * names).leadingZeroBitCount)
     }
@@ -103,7 +115,12 @@ final class NameTable: @unchecked Sendable {
         slots.deallocate()
         slots = .allocate(capacity: NameTable.slotCount(for: count))
         slots.initialize(repeating: -1)
-        for id in 0..<count - 1 {
+        place(0..<count - 1)
+    }
+
+    /// Puts the names with these ids into empty slots, in id order.
+    private func place(_ ids: Range<Int>) {
+        for id in ids {
             let name = self.name(id)
             var slot = NameTable.hash(name) & (slots.count - 1)
             var isRepeat = false

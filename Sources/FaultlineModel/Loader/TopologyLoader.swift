@@ -303,6 +303,7 @@ private final class LoadSession {
         // checked on their bytes, the label built once.
         let label = "\(what) name"
         declarations.reserveCapacity(declarations.count + node.count)
+        table.reserve(node.count)
         // Names are made and checked side by side on a large topology (the
         // second half through a twin of the document); ids are given in order.
         let count = node.count, halves = count >= LoadSession.splitAt ? [0..<count / 2, count / 2..<count] : [0..<count]

@@ -6,7 +6,8 @@ import Darwin
 #endif
 
 /// One libyaml event, copied out of libyaml's structures: its text (a scalar's
-/// value or an alias's name) and its anchor are ranges of the chunk's bytes.
+/// value or an alias's name) and its anchor are ranges of the bytes handed
+/// over with it (a chunk's, or libyaml's own; see `Libyaml.describe`).
 struct ParseEvent {
     enum Kind: UInt8 {
         case streamEnd, documentStart, documentEnd, scalar, alias, sequenceStart, mappingStart, sequenceEnd, mappingEnd, other
@@ -65,16 +66,16 @@ final class EventChunk {
 
     var isFull: Bool { eventCount >= EventChunk.eventCapacity || bytes.count >= EventChunk.fullBytes }
 
-    func append(_ event: ParseEvent) {
+    /// Adds an event, its text (see `Libyaml.describe`) copied into the
+    /// chunk's bytes and its offsets moved to match.
+    func append(_ event: ParseEvent, text: UnsafeBufferPointer<UInt8>) {
+        var event = event
+        let start = Int32(bytes.count)
+        bytes.append(text)
+        event.textStart += start
+        if event.anchorStart >= 0 { event.anchorStart += start }
         (events + eventCount).initialize(to: event)
         eventCount += 1
-    }
-
-    /// Copies bytes in and returns where they start.
-    func appendBytes(_ source: UnsafePointer<UInt8>, count: Int) -> Int32 {
-        let start = bytes.count
-        bytes.append(UnsafeBufferPointer(start: source, count: count))
-        return Int32(start)
     }
 
     var eventBuffer: UnsafeBufferPointer<ParseEvent> { UnsafeBufferPointer(start: events, count: eventCount) }
@@ -92,12 +93,8 @@ final class EventChunk {
 /// libyaml's event parse on a thread of its own, feeding the node builder on
 /// the caller's thread: the two halves of parsing run side by side, so a
 /// large file takes about as long as libyaml alone. At most `depth` chunks
-/// wait at a time, which bounds the memory in flight.
-///
-/// Inline, the caller's thread runs libyaml itself, a chunk at a time: for
-/// pieces of a file parsed side by side when there are fewer cores than
-/// threads a producer each would need, handing chunks between threads that
-/// share a core only adds switching.
+/// wait at a time, which bounds the memory in flight. (`EventReader` is the
+/// same parse on the caller's thread, for when there is no core to spare.)
 final class EventPipe: @unchecked Sendable {
     // All mutable state below is guarded by `mutex`.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
@@ -112,15 +109,9 @@ final class EventPipe: @unchecked Sendable {
     private var thread = pthread_t()
     private var started = false
 
-    private let isInline: Bool
-    private var inlineParser: UnsafeMutablePointer<yaml_parser_t>?
-    private var inlineChunk: EventChunk?
-    private var inlineEnded = false
-
-    init(input: UnsafeBufferPointer<UInt8>, maxScalarBytes: Int, inline: Bool = false) {
+    init(input: UnsafeBufferPointer<UInt8>, maxScalarBytes: Int) {
         self.input = input
         self.maxScalarBytes = maxScalarBytes
-        isInline = inline
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(changed, nil)
     }
@@ -135,10 +126,6 @@ final class EventPipe: @unchecked Sendable {
     /// Starts the producer; false when no thread could be made (the parse
     /// then fails with a positioned error rather than hanging).
     func start() -> Bool {
-        if isInline {
-            inlineParser = makeParser()
-            return true
-        }
         let context = Unmanaged.passRetained(self).toOpaque()
         #if canImport(Glibc)
         var handle = pthread_t()
@@ -170,19 +157,6 @@ final class EventPipe: @unchecked Sendable {
     /// The next chunk in order, waiting for it; the producer always ends with
     /// one whose `isLast` is set, so the consumer never waits for nothing.
     func next() -> EventChunk? {
-        if isInline {
-            if inlineEnded { return nil }
-            let chunk = inlineChunk ?? EventChunk()
-            inlineChunk = chunk
-            if let inlineParser {
-                fill(chunk, from: inlineParser)
-            } else {
-                chunk.couldNotStart = true
-                chunk.isLast = true
-            }
-            inlineEnded = chunk.isLast
-            return chunk
-        }
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         while ready.isEmpty { pthread_cond_wait(changed, mutex) }
@@ -191,7 +165,6 @@ final class EventPipe: @unchecked Sendable {
 
     func recycle(_ chunk: EventChunk) {
         chunk.reset()
-        if isInline { return }
         pthread_mutex_lock(mutex)
         spare.append(chunk)
         pthread_cond_broadcast(changed)
@@ -200,12 +173,6 @@ final class EventPipe: @unchecked Sendable {
 
     /// Stops the producer early (the builder hit a limit) and waits for it.
     func finish() {
-        if isInline {
-            if let inlineParser { destroy(inlineParser) }
-            inlineParser = nil
-            inlineEnded = true
-            return
-        }
         pthread_mutex_lock(mutex)
         cancelled = true
         pthread_cond_broadcast(changed)
@@ -233,24 +200,76 @@ final class EventPipe: @unchecked Sendable {
 
     /// The producer: libyaml's parse loop, copying each event into chunks.
     private func produce() {
-        guard let parser = makeParser() else {
-            let chunk = freshChunk()
+        var chunk = freshChunk()
+        guard let parser = Libyaml.makeParser(over: input) else {
             chunk.couldNotStart = true
             chunk.isLast = true
             _ = send(chunk)
             return
         }
-        defer { destroy(parser) }
+        defer { Libyaml.destroy(parser) }
+        var scratch = ByteBuffer(capacity: 256)
+        var event = yaml_event_t()
         while true {
-            let chunk = freshChunk()
-            fill(chunk, from: parser)
-            guard send(chunk) else { return }
-            if chunk.isLast { return }
+            guard yaml_parser_parse(parser, &event) != 0 else {
+                chunk.failure = Libyaml.failure(of: parser.pointee)
+                chunk.isLast = true
+                _ = send(chunk)
+                return
+            }
+            let (record, text) = Libyaml.describe(event, maxScalarBytes: maxScalarBytes, scratch: &scratch)
+            if let record { chunk.append(record, text: text) }
+            yaml_event_delete(&event)
+            if record?.kind == .streamEnd {
+                chunk.isLast = true
+                _ = send(chunk)
+                return
+            }
+            if chunk.isFull {
+                guard send(chunk) else { return }
+                chunk = freshChunk()
+            }
         }
     }
+}
 
+/// libyaml's event parse on the caller's thread, each event handed to the
+/// builder as it comes, its text read where libyaml put it. For the pieces of
+/// a file parsed side by side on a machine with fewer cores than the threads
+/// a pipe each would need: there, handing chunks between threads that share
+/// a core only adds switching, and copying each event into a chunk was a
+/// tenth of libyaml's own work again.
+struct EventReader {
+    enum Outcome {
+        /// The stream ended, or `consume` stopped it.
+        case done
+        case couldNotStart
+        case failed(LibyamlFailure)
+    }
+
+    let input: UnsafeBufferPointer<UInt8>
+    let maxScalarBytes: Int
+
+    /// Feeds every event to `consume` until the stream ends or it returns false.
+    func forEachEvent(_ consume: (ParseEvent, UnsafeBufferPointer<UInt8>) -> Bool) -> Outcome {
+        guard let parser = Libyaml.makeParser(over: input) else { return .couldNotStart }
+        defer { Libyaml.destroy(parser) }
+        var scratch = ByteBuffer(capacity: 256)
+        var event = yaml_event_t()
+        while true {
+            guard yaml_parser_parse(parser, &event) != 0 else { return .failed(Libyaml.failure(of: parser.pointee)) }
+            defer { yaml_event_delete(&event) }
+            let (record, text) = Libyaml.describe(event, maxScalarBytes: maxScalarBytes, scratch: &scratch)
+            guard let record else { continue }
+            if !consume(record, text) || record.kind == .streamEnd { return .done }
+        }
+    }
+}
+
+/// What both ways of running libyaml share.
+enum Libyaml {
     /// libyaml set up over the input; nil when it cannot start (out of memory).
-    private func makeParser() -> UnsafeMutablePointer<yaml_parser_t>? {
+    static func makeParser(over input: UnsafeBufferPointer<UInt8>) -> UnsafeMutablePointer<yaml_parser_t>? {
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         guard yaml_parser_initialize(parser) != 0 else {
             parser.deallocate()
@@ -265,34 +284,21 @@ final class EventPipe: @unchecked Sendable {
         return parser
     }
 
-    private func destroy(_ parser: UnsafeMutablePointer<yaml_parser_t>) {
+    static func destroy(_ parser: UnsafeMutablePointer<yaml_parser_t>) {
         yaml_parser_delete(parser)
         parser.deallocate()
     }
 
-    /// Events into `chunk` until it is full, the stream ends or libyaml fails;
-    /// the last two set `isLast`.
-    private func fill(_ chunk: EventChunk, from parser: UnsafeMutablePointer<yaml_parser_t>) {
-        var event = yaml_event_t()
-        while true {
-            guard yaml_parser_parse(parser, &event) != 0 else {
-                chunk.failure = failure(of: parser.pointee)
-                chunk.isLast = true
-                return
-            }
-            let kind = append(event, to: chunk)
-            yaml_event_delete(&event)
-            if kind == .streamEnd {
-                chunk.isLast = true
-                return
-            }
-            if chunk.isFull { return }
-        }
-    }
-
-    private func append(_ event: yaml_event_t, to chunk: EventChunk) -> ParseEvent.Kind {
+    /// The event as the builder reads it (nil for the stream start, which
+    /// builds nothing), and the bytes its text and anchor offsets are in:
+    /// libyaml's own buffers when the event has only one of them, `scratch`
+    /// when a scalar has both. A scalar over the length limit keeps its length
+    /// but no text (the builder stops at it).
+    static func describe(_ event: yaml_event_t, maxScalarBytes: Int,
+                         scratch: inout ByteBuffer) -> (ParseEvent?, UnsafeBufferPointer<UInt8>) {
         let mark = event.start_mark
         var record = ParseEvent(kind: .other, flag: false, line: Int32(clamping: mark.line + 1), column: Int32(clamping: mark.column + 1))
+        var text = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         switch event.type {
         case YAML_STREAM_END_EVENT, YAML_NO_EVENT:
             record.kind = .streamEnd
@@ -304,49 +310,58 @@ final class EventPipe: @unchecked Sendable {
             let scalar = event.data.scalar
             record.kind = .scalar
             record.flag = scalar.style == YAML_PLAIN_SCALAR_STYLE && scalar.plain_implicit != 0
-            // The length stays when the text is not copied (over the limit: the
-            // builder stops at it), but never without text to point at.
             record.textLength = scalar.value == nil ? 0 : scalar.length
-            if let value = scalar.value, scalar.length > 0, scalar.length <= maxScalarBytes {
-                record.textStart = chunk.appendBytes(value, count: scalar.length)
+            let value = scalar.value.flatMap { scalar.length > 0 && scalar.length <= maxScalarBytes ? UnsafePointer($0) : nil }
+            if let anchor = scalar.anchor {
+                // Value and anchor side by side in the scratch bytes.
+                scratch.removeAll()
+                if let value { scratch.append(UnsafeBufferPointer(start: value, count: scalar.length)) }
+                let name = bytes(ofCString: anchor)
+                record.anchorStart = Int32(scratch.count)
+                record.anchorLength = Int32(clamping: name.count)
+                scratch.append(name)
+                text = scratch.bytes
+            } else if let value {
+                text = UnsafeBufferPointer(start: value, count: scalar.length)
             }
-            copyAnchor(scalar.anchor, into: &record, chunk: chunk)
         case YAML_ALIAS_EVENT:
             record.kind = .alias
             if let name = event.data.alias.anchor {
-                let length = strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
-                record.textLength = length
-                record.textStart = chunk.appendBytes(name, count: length)
+                text = bytes(ofCString: name)
+                record.textLength = text.count
             }
         case YAML_SEQUENCE_START_EVENT:
             let start = event.data.sequence_start
             record.kind = .sequenceStart
             record.flag = start.style == YAML_FLOW_SEQUENCE_STYLE
-            copyAnchor(start.anchor, into: &record, chunk: chunk)
+            if let anchor = start.anchor { text = anchorOnly(anchor, into: &record) }
         case YAML_MAPPING_START_EVENT:
             let start = event.data.mapping_start
             record.kind = .mappingStart
             record.flag = start.style == YAML_FLOW_MAPPING_STYLE
-            copyAnchor(start.anchor, into: &record, chunk: chunk)
+            if let anchor = start.anchor { text = anchorOnly(anchor, into: &record) }
         case YAML_SEQUENCE_END_EVENT:
             record.kind = .sequenceEnd
         case YAML_MAPPING_END_EVENT:
             record.kind = .mappingEnd
         default:
-            return .other  // stream start: nothing to build
+            return (nil, text)  // stream start: nothing to build
         }
-        chunk.append(record)
-        return record.kind
+        return (record, text)
     }
 
-    private func copyAnchor(_ anchor: UnsafeMutablePointer<yaml_char_t>?, into record: inout ParseEvent, chunk: EventChunk) {
-        guard let anchor else { return }
-        let length = strlen(UnsafeRawPointer(anchor).assumingMemoryBound(to: CChar.self))
-        record.anchorLength = Int32(clamping: length)
-        record.anchorStart = chunk.appendBytes(anchor, count: length)
+    private static func bytes(ofCString text: UnsafeMutablePointer<yaml_char_t>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: UnsafePointer(text), count: strlen(UnsafeRawPointer(text).assumingMemoryBound(to: CChar.self)))
     }
 
-    private func failure(of parser: yaml_parser_t) -> LibyamlFailure {
+    private static func anchorOnly(_ anchor: UnsafeMutablePointer<yaml_char_t>, into record: inout ParseEvent) -> UnsafeBufferPointer<UInt8> {
+        let name = bytes(ofCString: anchor)
+        record.anchorStart = 0
+        record.anchorLength = Int32(clamping: name.count)
+        return name
+    }
+
+    static func failure(of parser: yaml_parser_t) -> LibyamlFailure {
         LibyamlFailure(isReaderError: parser.error == YAML_READER_ERROR,
                        problem: parser.problem.map { String(cString: $0) } ?? "invalid YAML",
                        context: parser.context.map { String(cString: $0) },

@@ -42,7 +42,19 @@ public enum YAMLParser {
     /// diagnostic).
     static func run(_ buffer: UnsafeBufferPointer<UInt8>, into builder: inout DocumentBuilder, inline: Bool = false) {
         let file = builder.file
-        let pipe = EventPipe(input: buffer, maxScalarBytes: builder.limits.maxScalarBytes, inline: inline)
+        if inline {
+            let reader = EventReader(input: buffer, maxScalarBytes: builder.limits.maxScalarBytes)
+            switch reader.forEachEvent({ builder.consume($0, text: $1) }) {
+            case .done:
+                break
+            case .couldNotStart:
+                builder.fail(Diagnostic("could not start the YAML parser (out of memory)", at: SourceLocation(file: file, line: 1, column: 1)))
+            case .failed(let failure):
+                builder.fail(libyamlError(failure, file: file, input: buffer, openFlow: builder.innermostOpenFlow))
+            }
+            return
+        }
+        let pipe = EventPipe(input: buffer, maxScalarBytes: builder.limits.maxScalarBytes)
         guard pipe.start() else {
             builder.fail(Diagnostic("could not start the YAML parser (no thread available)", at: SourceLocation(file: file, line: 1, column: 1)))
             return

@@ -5,9 +5,9 @@
 
 Generates each size with ../shared/bench/gen-topology.py (seed 1), builds
 ../shared/bench/yamlscan.c and faultline (release), then runs, for each size,
-`yamlscan events`, `yamlscan load` and `faultline lint --format json`, each
---runs times, and prints median wall time and peak memory (max RSS of the
-child, from wait4) side by side with the ratios the targets are stated in:
+`yamlscan events`, `yamlscan load` and `faultline lint --format json` in turn,
+--runs rounds, and prints median wall time and peak memory (max RSS of the
+child) side by side with the ratios the targets are stated in:
 faultline time / libyaml event parse, peak memory / file size, and the growth
 of time per megabyte from the smallest size to the largest.
 """
@@ -49,9 +49,18 @@ def run(argv):
     return elapsed, peak
 
 
-def measure(argv, runs):
-    samples = [run(argv) for _ in range(runs)]
-    return statistics.median(s[0] for s in samples), max(s[1] for s in samples)
+def measure(commands, runs):
+    """Median wall time and peak memory of each command over `runs` rounds.
+
+    The commands take turns within each round (libyaml, then faultline, then
+    libyaml again...), so a busy spell on a shared machine slows all of them
+    alike instead of only the one measured while it lasts: the ratios stay
+    fair even when the absolute times move."""
+    samples = [[] for _ in commands]
+    for _ in range(runs):
+        for index, argv in enumerate(commands):
+            samples[index].append(run(argv))
+    return [(statistics.median(s[0] for s in taken), max(s[1] for s in taken)) for taken in samples]
 
 
 def main():
@@ -75,9 +84,8 @@ def main():
             subprocess.run([sys.executable, os.path.join(SHARED, "gen-topology.py"), "--services", str(size),
                             "--seed", "1", "--out", topology], check=True)
         megabytes = os.path.getsize(topology) / 1e6
-        events = measure([yamlscan, "events", topology], args.runs)
-        load = measure([yamlscan, "load", topology], args.runs)
-        lint = measure([faultline, "lint", "--format", "json", topology], args.runs)
+        events, load, lint = measure([[yamlscan, "events", topology], [yamlscan, "load", topology],
+                                      [faultline, "lint", "--format", "json", topology]], args.runs)
         rows.append((size, megabytes, events, load, lint))
 
     print(f"median of {args.runs} runs; memory is peak RSS")

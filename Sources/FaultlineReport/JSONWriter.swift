@@ -185,14 +185,12 @@ struct JSONWriter: ~Copyable {
             // for "has a byte less than" and "has a byte equal to".
             let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
             @inline(__always) func hasZeroByte(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
-            for offset in [0, count - 8] {
+            @inline(__always) func escapes(at offset: Int) -> Bool {
                 let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
-                if (word &- ones &* 0x20) & ~word & highs != 0 || hasZeroByte(word ^ (ones &* 0x22))
-                    || hasZeroByte(word ^ (ones &* 0x5C)) || hasZeroByte(word ^ (ones &* 0x7F)) {
-                    return true
-                }
+                return (word &- ones &* 0x20) & ~word & highs != 0 || hasZeroByte(word ^ (ones &* 0x22))
+                    || hasZeroByte(word ^ (ones &* 0x5C)) || hasZeroByte(word ^ (ones &* 0x7F))
             }
-            return false
+            return escapes(at: 0) || escapes(at: count - 8)
         }
         let raw = UnsafeRawPointer(base)
         let space = SIMD16<UInt8>(repeating: 0x20), quote = SIMD16<UInt8>(repeating: 0x22)

@@ -391,10 +391,11 @@ private final class LoadSession {
         firstHalfCallEntries = parts[0].callEntries
     }
 
-    /// A service's operations: each name's index, and name, key and value in order.
     /// Beyond this many operations a service's are found through a dictionary.
     private static let operationsFoundByLooking = 16
 
+    /// A service's operations, name, key and value in order, and for a service
+    /// with many of them each name's index.
     private static func operations(of declaration: Declaration, reader: NodeReader)
         -> (ids: [String: Int]?, list: [(name: String, key: YAMLNode, value: YAMLNode)]) {
         var list: [(name: String, key: YAMLNode, value: YAMLNode)] = []

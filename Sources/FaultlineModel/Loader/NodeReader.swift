@@ -28,22 +28,17 @@ public final class NodeReader {
                        alwaysSuggest: Bool = false) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)]? {
         var result: [(key: String, keyNode: YAMLNode, value: YAMLNode)] = []
         result.reserveCapacity(node.count)
-        let isMapping = forEachField(of: node, what: what(), allowed: allowed, alwaysSuggest: alwaysSuggest) { result.append(($0, $1, $2)) }
+        let isMapping = forEachKnownField(of: node, what: what(), allowed: allowed, alwaysSuggest: alwaysSuggest) {
+            result.append((allowed.names[$0], $1, $2))
+        }
         return isMapping ? result : nil
     }
 
-    /// `fields(of:)` without the list: `body` gets each allowed key (the
-    /// spelling from `allowed`), its node and its value, in order. False when
-    /// the node is not a mapping (reported). The loader reads hundreds of
-    /// thousands of small mappings, and a list for each is an allocation and
-    /// a retain per node.
-    public func forEachField(of node: YAMLNode, what: @autoclosure () -> String, allowed: KeySet, alwaysSuggest: Bool = false,
-                             _ body: (_ key: String, _ keyNode: YAMLNode, _ value: YAMLNode) -> Void) -> Bool {
-        forEachKnownField(of: node, what: what(), allowed: allowed, alwaysSuggest: alwaysSuggest) { body(allowed.names[$0], $1, $2) }
-    }
-
-    /// The same with the keys as a `Keyword` enum, for a `switch` that
-    /// compares no strings.
+    /// `fields(of:)` without the list, and with the keys as a `Keyword` enum
+    /// for a `switch` that compares no strings: `body` gets each allowed key,
+    /// its node and its value, in order. False when the node is not a mapping
+    /// (reported). The loader reads hundreds of thousands of small mappings,
+    /// and a list for each is an allocation and a retain per node.
     public func forEachField<Key: Keyword>(of node: YAMLNode, what: @autoclosure () -> String, allowed: Key.Type, alwaysSuggest: Bool = false,
                                            _ body: (_ key: Key, _ keyNode: YAMLNode, _ value: YAMLNode) -> Void) -> Bool {
         let spellings = Key.spellings
@@ -221,12 +216,9 @@ public final class NodeReader {
 
     /// A sequence's elements; a null value reads as an empty list.
     public func list(_ node: YAMLNode, what: String) -> [YAMLNode]? {
-        if node.isNull { return [] }
-        guard node.kind == .sequence else {
-            error("\(what) must be a list, not \(node.kindDescription)", at: node)
-            return nil
-        }
-        return node.elements
+        var elements: [YAMLNode] = []
+        elements.reserveCapacity(node.count)
+        return forEachElement(of: node, what: what) { elements.append($0) } ? elements : nil
     }
 
     /// `none` (plain), as used by `retry: none` and `timeout: none`.
@@ -339,11 +331,6 @@ public struct KeySet: ExpressibleByArrayLiteral, Sendable {
 
     private static func slot(count: Int, first: UInt8, last: UInt8) -> Int {
         (count &* 7 &+ Int(first) &* 3 &+ Int(last)) & 63
-    }
-
-    /// The allowed spelling these bytes are, if any.
-    public func match(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        index(of: bytes).map { names[$0] }
     }
 
     /// The position in `names` of the name these bytes spell, if any.

@@ -514,11 +514,7 @@ private final class LoadSession {
             case .to:
                 sawTarget = true
                 call.location = value.location
-                if let id = declared(value, in: serviceNames) {
-                    target = id
-                } else if let name = reader.name(value, what: "call target") {
-                    target = resolve(name, in: serviceNames, declarations: serviceDeclarations, kind: "service", at: value)
-                }
+                target = reference(value, what: "call target", in: serviceNames, declarations: serviceDeclarations, kind: "service")
                 if target == nil { valid = false }
             case .operation: operationNode = value
             case .via: call.via = reader.choice(value, what: "'via'", as: CallProtocol.self) ?? .http
@@ -640,9 +636,7 @@ private final class LoadSession {
 
     private func readDatastoreUse(_ node: YAMLNode) -> DatastoreUse? {
         if node.kind == .scalar {
-            if let id = declared(node, in: datastoreNames) { return DatastoreUse(datastore: id, access: .readWrite, location: node.location) }
-            guard let name = reader.name(node, what: "datastore"),
-                  let id = resolve(name, in: datastoreNames, declarations: datastoreDeclarations, kind: "datastore", at: node) else { return nil }
+            guard let id = reference(node, what: "datastore", in: datastoreNames, declarations: datastoreDeclarations, kind: "datastore") else { return nil }
             return DatastoreUse(datastore: id, access: .readWrite, location: node.location)
         }
         var id: DatastoreID?
@@ -654,11 +648,7 @@ private final class LoadSession {
             case .name:
                 sawName = true
                 location = value.location
-                if let known = declared(value, in: datastoreNames) {
-                    id = known
-                } else if let name = reader.name(value, what: "datastore") {
-                    id = resolve(name, in: datastoreNames, declarations: datastoreDeclarations, kind: "datastore", at: value)
-                }
+                id = reference(value, what: "datastore", in: datastoreNames, declarations: datastoreDeclarations, kind: "datastore")
             case .access: access = reader.choice(value, what: "'access'", as: DatastoreAccess.self) ?? .readWrite
             }
         }
@@ -701,20 +691,15 @@ private final class LoadSession {
     // MARK: References
 
     private func channelReference(_ node: YAMLNode, what: String) -> ChannelID? {
-        if let id = declared(node, in: channelNames) { return id }
+        reference(node, what: what, in: channelNames, declarations: channelDeclarations, kind: "channel")
+    }
+
+    /// The id of the declared name a node holds, found on the scalar's bytes.
+    /// Anything else is read the long way only to explain what is wrong with
+    /// it: not a valid name, or not declared (with the closest declared one).
+    private func reference(_ node: YAMLNode, what: String, in table: NameTable, declarations: [Declaration], kind: String) -> Int? {
+        if !node.isNull, let id = node.withScalarBytes({ table.id(of: $0) }) ?? nil { return id }
         guard let name = reader.name(node, what: what) else { return nil }
-        return resolve(name, in: channelNames, declarations: channelDeclarations, kind: "channel", at: node)
-    }
-
-    /// The id of a declared name, found on the scalar's bytes; nil for
-    /// anything else, which the caller reads the long way to explain it.
-    private func declared(_ node: YAMLNode, in names: NameTable) -> Int? {
-        guard !node.isNull else { return nil }
-        return node.withScalarBytes { names.id(of: $0) } ?? nil
-    }
-
-    private func resolve(_ name: String, in table: NameTable, declarations: [Declaration], kind: String, at node: YAMLNode) -> Int? {
-        if let id = table.id(of: name) { return id }
         var message = "\(kind) '\(name)' is not declared"
         // A typo hunt over very large systems would cost more than it helps.
         if declarations.count <= 20_000, let suggestion = Suggestions.closest(to: name, in: declarations.lazy.map(\.name)) {

@@ -98,8 +98,13 @@ public struct TimeoutInversionRule: Rule {
             var caller: Label { context.callerLabel(call) }
             var target: String { context.serviceName(call.target) }
             if let slowest, timeout < slowest.time {
-                let breakdown = breakdowns[slowest.node] ?? context.worstCaseBreakdown(of: slowest.node).trimmed()
-                breakdowns[slowest.node] = breakdown
+                let breakdown: Message
+                if let explained = breakdowns[slowest.node] {
+                    breakdown = explained
+                } else {
+                    breakdown = context.worstCaseBreakdown(of: slowest.node).trimmed()
+                    breakdowns[slowest.node] = breakdown
+                }
                 findings.append(context.finding(
                     "\(caller) waits \(timeout) for \(context.targetLabel(call)), but one request to \(context.nodeLabel(slowest.node)) can take \(slowest.time) in calls (\(breakdown)); \(context.serviceName(call.caller)) gives up while \(target) keeps working for it — shrink \(target)'s timeouts and retries, or wait at least \(slowest.time)",
                     onCall: call))

@@ -48,4 +48,15 @@ struct LargeLoadTests {
         #expect(found.allSatisfy { $0.message.contains("unknown key 'timeuot'") })
         #expect(found.map(\.location.line) == found.map(\.location.line).sorted())
     }
+
+    @Test("calls that do not load in either half: each is reported, and the halves still join")
+    func undeclaredTargetsInBothHalves() {
+        var text = Self.topology(services: 3_000)
+        // One bad target early in each half: the first half then ends with fewer calls than entries.
+        text = text.replacing("- { to: s11, retry: none }", with: "- { to: nowhere-a, retry: none }")
+        text = text.replacing("- { to: s2001, retry: none }", with: "- { to: nowhere-b, retry: none }")
+        let found = diagnostics(text)
+        #expect(found.map(\.message).map { $0.hasPrefix("service 'nowhere-") } == [true, true])
+        #expect(found.map(\.location.line) == [5 + 7 * 10 + 2, 5 + 7 * 2000 + 2])
+    }
 }

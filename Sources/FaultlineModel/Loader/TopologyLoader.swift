@@ -151,12 +151,12 @@ private final class LoadSession {
     var firstCallID = 0
     /// From this many services on, operations and services are read in two
     /// halves side by side: where the first ends, the second half's
-    /// declarations (read through document twins), and the call entries of
-    /// the first half.
+    /// declarations (read through document twins), and each half's call
+    /// entries.
     static let splitAt = 2_000
     private var middle = 0
     private var secondHalf: [Declaration] = []
-    private var firstHalfCallEntries = 0
+    private var halfCallEntries = (first: 0, second: 0)
     /// One twin per document for the second half (see `YAMLDocument.twin`).
     private var twins: [ObjectIdentifier: YAMLDocument] = [:]
 
@@ -204,31 +204,45 @@ private final class LoadSession {
     /// its calls from the count of call entries in the first, so the halves
     /// join without renumbering; only when some entry was not a call (the
     /// load then fails with its diagnostic anyway) are its ids moved.
+    ///
+    /// Both halves write their services straight into one array, and the
+    /// first half's calls have room for the second's: a large topology's
+    /// model is then written once, not grown and copied (tens of megabytes
+    /// of fresh pages otherwise).
     private func readServices() -> [Service] {
         let declarations = serviceDeclarations
         guard declarations.count >= LoadSession.splitAt else {
             return declarations.enumerated().map { readService($0.element, id: $0.offset) }
         }
         let halves = [fork(), fork()]
-        halves[1].firstCallID = firstHalfCallEntries
-        var read = concurrentMap(2) { half in
-            half == 0 ? (0..<middle).map { halves[0].readService(declarations[$0], id: $0) }
-                : secondHalf.indices.map { halves[1].readService(secondHalf[$0], id: middle + $0) }
+        halves[0].calls.reserveCapacity(halfCallEntries.first + halfCallEntries.second)
+        halves[1].calls.reserveCapacity(halfCallEntries.second)
+        halves[1].firstCallID = halfCallEntries.first
+        let secondHalf = secondHalf, middle = middle
+        var services = [Service](unsafeUninitializedCapacity: declarations.count) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            _ = concurrentMap(2) { half in
+                if half == 0 {
+                    for id in 0..<middle { (base + id).initialize(to: halves[0].readService(declarations[id], id: id)) }
+                } else {
+                    for offset in secondHalf.indices {
+                        (base + middle + offset).initialize(to: halves[1].readService(secondHalf[offset], id: middle + offset))
+                    }
+                }
+            }
+            initialized = declarations.count
         }
         reader.append(halves[0].reader.diagnostics)
         reader.append(halves[1].reader.diagnostics)
-        // Popped rather than indexed: the first half's arrays grow in place.
-        var second = read.removeLast(), services = read.removeLast()
         let misnumbering = halves[0].calls.count - halves[1].firstCallID
         if misnumbering != 0 {
-            for index in second.indices {
-                second[index].calls = second[index].calls.map { $0 + misnumbering }
-                for operation in second[index].operations.indices {
-                    second[index].operations[operation].calls = second[index].operations[operation].calls.map { $0 + misnumbering }
+            for index in middle..<services.count {
+                services[index].calls = services[index].calls.map { $0 + misnumbering }
+                for operation in services[index].operations.indices {
+                    services[index].operations[operation].calls = services[index].operations[operation].calls.map { $0 + misnumbering }
                 }
             }
         }
-        services.append(contentsOf: second)
         swap(&calls, &halves[0].calls)
         calls.append(contentsOf: halves[1].calls)
         return services
@@ -379,8 +393,7 @@ private final class LoadSession {
                 let (serviceIDs, list) = LoadSession.operations(of: declaration, reader: reader)
                 ids.append(serviceIDs)
                 lists.append(list)
-                // Only the first half's count is needed: the second numbers its calls after it.
-                if half == 0 { callEntries += LoadSession.callEntryCount(of: declaration, operations: list) }
+                callEntries += LoadSession.callEntryCount(of: declaration, operations: list)
             }
             return (ids: ids, lists: lists, reader: reader, callEntries: callEntries)
         }
@@ -388,7 +401,7 @@ private final class LoadSession {
         operationDeclarations = parts[0].lists + parts[1].lists
         reader.append(parts[0].reader.diagnostics)
         reader.append(parts[1].reader.diagnostics)
-        firstHalfCallEntries = parts[0].callEntries
+        halfCallEntries = (parts[0].callEntries, parts[1].callEntries)
     }
 
     /// Beyond this many operations a service's are found through a dictionary.

@@ -60,8 +60,7 @@ public struct Linter: Sendable {
             checked = timing.measure("rules (all, in parallel)") { analyzer.run(analysis, clock: timing.clock) }
         }
         for (rule, nanoseconds) in checked.durations { timing.record?("rule \(rule)", nanoseconds) }
-        var findings = timing.measure("sort") { Finding.sortedInReportOrder(checked.findings) }
-        checked.findings = []
+        var findings = timing.measure("sort") { Finding.sortedInReportOrder(releasing: &checked.findings) }
         let ran = Set(analyzer.rules.map { $0.description.id }.filter(configuration.isEnabled))
         findings = timing.measure("suppress") { SuppressionEngine(inline: inline, configuration: configuration, ranRules: ran).apply(to: findings) }
         if let relocation { findings = relocation.apply(to: findings) }

@@ -70,6 +70,8 @@ enum SplitParse {
         /// own thread: the join then compares the halves' keys without
         /// reading them again.
         var blockKeyHashes: [Int] = []
+        /// The builder's `lastLargeMapping`: usually the block, already hashed.
+        private var lastLargeMapping: (id: Int32, keyHashes: [Int])?
 
         /// Nil when the piece had any problem: the one-pass parse reports it.
         init?(_ builder: DocumentBuilder) {
@@ -82,15 +84,21 @@ enum SplitParse {
             endLine = builder.endLine
             laterAnchors = builder.laterAnchors
             inheritedAliases = builder.inheritedAliases
+            lastLargeMapping = builder.lastLargeMapping
         }
 
         /// Hashes the keys of the mapping `id`, or of the last value of the mapping `id` when `lastValue`.
         mutating func hashBlockKeys(of id: Int32?, lastValue: Bool) {
             guard let id, nodes[Int(id)].kind == .mapping, nodes[Int(id)].count > 0 else { return }
-            var block = nodes[Int(id)]
+            var blockID = id
             if lastValue {
-                block = nodes[Int(children[Int(block.start) + 2 * Int(block.count) - 1])]
-                guard block.kind == .mapping else { return }
+                blockID = children[Int(nodes[Int(id)].start) + 2 * Int(nodes[Int(id)].count) - 1]
+                guard nodes[Int(blockID)].kind == .mapping else { return }
+            }
+            let block = nodes[Int(blockID)]
+            if let lastLargeMapping, lastLargeMapping.id == blockID {
+                blockKeyHashes = lastLargeMapping.keyHashes
+                return
             }
             blockKeyHashes = (0..<Int(block.count)).map { pair in
                 DocumentBuilder.keyHash(children[Int(block.start) + 2 * pair], nodes: nodes, bytes: bytes)

@@ -228,6 +228,10 @@ struct DocumentBuilder {
     private(set) var inheritedAliases: Set<String> = []
     /// The line of the stream's end: one more than the number of line breaks read.
     private(set) var endLine: Int32 = 0
+    /// The last plain mapping of more than 16 pairs to close, with its keys'
+    /// hashes (`keyHash`), computed while checking it for repeated keys: a
+    /// split parse compares the block's keys across pieces with them.
+    private(set) var lastLargeMapping: (id: Int32, keyHashes: [Int])?
 
     init(file: String, limits: YAMLLimits, capacity: Int, stream: Bool = false) {
         self.file = file
@@ -374,10 +378,16 @@ struct DocumentBuilder {
         guard let collection = open.popLast() else { return true }
         let start = Int32(children.count)
         var size = collection.childrenSize.addingSaturating(1)
+        var largeKeyHashes: [Int]?
         do {
             // The slice must be gone before `pending` shrinks, or shrinking copies all of `pending`.
             let items = pending[collection.pendingStart...]
-            if collection.kind == .sequence || isPlainMapping(items) {
+            if collection.kind == .sequence {
+                children.append(contentsOf: items)
+            } else if items.count > 32, let hashes = DocumentBuilder.plainMappingKeyHashes(items, nodes: nodes, bytes: bytes) {
+                children.append(contentsOf: items)
+                largeKeyHashes = hashes
+            } else if items.count <= 32, isPlainMapping(items) {
                 children.append(contentsOf: items)
             } else {
                 // Merges and dropped repeats change the children: count them again.
@@ -391,6 +401,7 @@ struct DocumentBuilder {
         let count = collection.kind == .mapping ? stored / 2 : stored
         let id = append(RawNode(kind: collection.kind, isPlain: false, line: collection.line, column: collection.column,
                                 start: start, count: Int32(count)), expandedSize: size)
+        if let largeKeyHashes { lastLargeMapping = (id, largeKeyHashes) }
         let name = collection.anchor
         return attach(id, anchorName: name, line: collection.line, column: collection.column)
     }
@@ -488,9 +499,24 @@ struct DocumentBuilder {
             }
             return true
         }
+        return plainMappingKeyHashes(items, nodes: nodes, bytes: bytes) != nil
+    }
+
+    /// For a plain mapping, its keys' hashes in order; nil for any other.
+    static func plainMappingKeyHashes(_ items: ArraySlice<Int32>, nodes: [RawNode], bytes: [UInt8]) -> [Int]? {
+        let pairs = items.count / 2
+        let first = items.startIndex
         var seen = KeyTable(expected: pairs)
-        for pair in 0..<pairs where seen.insert(items[first + 2 * pair], nodes: nodes, bytes: bytes) != nil { return false }
-        return true
+        var hashes: [Int] = []
+        hashes.reserveCapacity(pairs)
+        for pair in 0..<pairs {
+            let key = items[first + 2 * pair]
+            guard nodes[Int(key)].kind == .scalar, !isMergeKey(key, nodes: nodes, bytes: bytes) else { return nil }
+            let hash = keyHash(key, nodes: nodes, bytes: bytes)
+            guard seen.insert(key, hash: hash, nodes: nodes, bytes: bytes) == nil else { return nil }
+            hashes.append(hash)
+        }
+        return hashes
     }
 
     private mutating func resolveMapping(_ items: [Int32]) -> [Int32] {
@@ -547,7 +573,7 @@ struct DocumentBuilder {
         }
 
         /// Adds `key`, or returns the equal key already there.
-        mutating func insert(_ key: Int32, nodes: [RawNode], bytes: [UInt8]) -> Int32? {
+        mutating func insert(_ key: Int32, hash: Int? = nil, nodes: [RawNode], bytes: [UInt8]) -> Int32? {
             if 2 * (count + 1) > slots.count {
                 let old = slots
                 slots = [Int32](repeating: -1, count: 2 * old.count)
@@ -555,7 +581,7 @@ struct DocumentBuilder {
                 for existing in old where existing >= 0 { _ = insert(existing, nodes: nodes, bytes: bytes) }
             }
             let mask = slots.count - 1
-            var slot = DocumentBuilder.keyHash(key, nodes: nodes, bytes: bytes) & mask
+            var slot = (hash ?? DocumentBuilder.keyHash(key, nodes: nodes, bytes: bytes)) & mask
             while slots[slot] >= 0 {
                 if DocumentBuilder.keysEqual(slots[slot], key, nodes: nodes, bytes: bytes) { return slots[slot] }
                 slot = (slot + 1) & mask

@@ -193,6 +193,13 @@ public struct Finding: @unchecked Sendable, Hashable {
         hasher.combine(location)
     }
 
+    /// Severity, suppression and baseline state in one read of the storage, for counting.
+    public var standing: (severity: Severity, isSuppressed: Bool, baselineState: BaselineState?) {
+        storage.withUnsafeMutablePointerToHeader { header in
+            (header.pointee.severity, header.pointee.rare?.fields.suppression != nil, header.pointee.baselineState)
+        }
+    }
+
     /// Counts for the exit status and the severity totals: neither suppressed nor in the baseline.
     public var isActive: Bool { suppression == nil && baselineState != .unchanged }
 
@@ -216,18 +223,42 @@ public struct Finding: @unchecked Sendable, Hashable {
         sortedInReportOrder([findings])
     }
 
-    /// The same for findings in several arrays (one per rule), so they never
-    /// need concatenating first.
-    public static func sortedInReportOrder(_ groups: [[Finding]]) -> [Finding] {
-        // A large report is ranked, sorted and gathered in two parts side by
-        // side: the groups split where their running count passes half.
+    /// The same, emptying `groups`: a large report's findings are let go of
+    /// on both cores. Each is a separate allocation, and releasing a quarter
+    /// of a million of them in turn is mostly waiting on memory.
+    public static func sortedInReportOrder(releasing groups: inout [[Finding]]) -> [Finding] {
+        let sorted = sortedInReportOrder(groups)
+        let parts = halves(of: groups)
+        if parts.count > 1 {
+            groups.withUnsafeMutableBufferPointer { buffer in
+                _ = concurrentMap(parts.count) { part in
+                    for index in parts[part] { buffer[index] = [] }
+                }
+            }
+        }
+        groups = []
+        return sorted
+    }
+
+    /// The groups in one part, or in two where their running count passes
+    /// half when there are enough findings to share between two cores.
+    private static func halves(of groups: [[Finding]]) -> [Range<Int>] {
         let total = groups.reduce(0) { $0 + $1.count }
+        guard total >= 20_000 else { return [0..<groups.count] }
         var split = 0, running = 0
         while split < groups.count, running + groups[split].count <= total / 2 {
             running += groups[split].count
             split += 1
         }
-        let parts = total < 20_000 ? [0..<groups.count] : [0..<split, split..<groups.count]
+        return [0..<split, split..<groups.count]
+    }
+
+    /// The same for findings in several arrays (one per rule), so they never
+    /// need concatenating first.
+    public static func sortedInReportOrder(_ groups: [[Finding]]) -> [Finding] {
+        // A large report is ranked, sorted and gathered in two parts side by
+        // side.
+        let parts = halves(of: groups)
 
         let names = concurrentMap(parts.count) { part in
             var files = Set<UInt32>(), rules = Set<String>()

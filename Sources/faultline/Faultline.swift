@@ -62,18 +62,31 @@ func printError(_ text: String) {
 /// freeing them does not give the memory back. A fixed threshold keeps every
 /// large array in its own mapping, returned to the system when it is freed:
 /// on a 50 000-service topology that is 15 MiB less at the peak.
+///
+/// A thread other than the main one allocates from an arena of its own,
+/// which glibc grows by exactly what each allocation needs: one `mprotect`
+/// call per page, ten thousand of them at 50 000 services while the rules
+/// write their findings, each taking the lock that every page fault of the
+/// process needs too. With 64 MiB of top padding each arena's heap is made
+/// readable and writable whole when it is created (a heap is at most 64 MiB),
+/// and the main arena grows in steps of that size: a tenth less wall time,
+/// a third fewer page faults. The padding also keeps up to that much freed
+/// memory instead of returning it; the sort makes room for it (see
+/// `Finding.sortedInReportOrder`).
 enum MemoryPolicy {
     #if canImport(Glibc)
     @_silgen_name("mallopt")
     private static func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
     private static let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD
     private static let trimThreshold: Int32 = -1  // M_TRIM_THRESHOLD
+    private static let topPad: Int32 = -2  // M_TOP_PAD
     #endif
 
     static func apply() {
         #if canImport(Glibc)
         _ = mallopt(mmapThreshold, 128 * 1024)
         _ = mallopt(trimThreshold, 128 * 1024)
+        _ = mallopt(topPad, 64 << 20)
         #endif
     }
 }

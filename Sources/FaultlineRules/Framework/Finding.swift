@@ -279,67 +279,102 @@ public struct Finding: @unchecked Sendable, Hashable {
         let ruleRank = Dictionary(uniqueKeysWithValues: rules.sorted().enumerated().map { ($1, $0) })
         // Position and rule packed into two integers, so most comparisons are two integer compares.
         struct Entry { let fileAndLine, columnAndRule: UInt64; let group, index: Int32 }
-        let rankedParts = concurrentMap(parts.count) { part -> [Entry] in
-            var entries: [Entry] = []
-            entries.reserveCapacity(groups[parts[part]].reduce(0) { $0 + $1.count })
-            // Findings come in runs of one file and one rule: look each up once per run, not per finding.
-            var lastFile: (id: UInt32, rank: UInt64)?, lastRule: (name: String, rank: UInt64)?
-            for groupIndex in parts[part] {
-                for (index, finding) in groups[groupIndex].enumerated() {
-                    let location = finding.location
-                    let file: UInt64
-                    if let lastFile, lastFile.id == location.fileID { file = lastFile.rank } else {
-                        file = UInt64(fileRank[location.fileID] ?? 0)
-                        lastFile = (location.fileID, file)
+        // One array of entries, each part writing its own range of it side by side.
+        let partStarts = parts.reduce(into: [0]) { starts, part in
+            starts.append(starts[starts.count - 1] + groups[part].reduce(0) { $0 + $1.count })
+        }
+        let total = partStarts[partStarts.count - 1]
+        var entries = [Entry](unsafeUninitializedCapacity: total) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            _ = concurrentMap(parts.count) { part in
+                var position = partStarts[part]
+                // Findings come in runs of one file and one rule: look each up once per run, not per finding.
+                var lastFile: (id: UInt32, rank: UInt64)?, lastRule: (name: String, rank: UInt64)?
+                for groupIndex in parts[part] {
+                    for (index, finding) in groups[groupIndex].enumerated() {
+                        let location = finding.location
+                        let file: UInt64
+                        if let lastFile, lastFile.id == location.fileID { file = lastFile.rank } else {
+                            file = UInt64(fileRank[location.fileID] ?? 0)
+                            lastFile = (location.fileID, file)
+                        }
+                        let rule: UInt64
+                        if let lastRule, lastRule.name == finding.rule { rule = lastRule.rank } else {
+                            rule = UInt64(ruleRank[finding.rule] ?? 0)
+                            lastRule = (finding.rule, rule)
+                        }
+                        (base + position).initialize(to: Entry(fileAndLine: file << 32 | UInt64(UInt32(clamping: location.line)),
+                                                               columnAndRule: UInt64(UInt32(clamping: location.column)) << 32 | rule,
+                                                               group: Int32(groupIndex), index: Int32(index)))
+                        position += 1
                     }
-                    let rule: UInt64
-                    if let lastRule, lastRule.name == finding.rule { rule = lastRule.rank } else {
-                        rule = UInt64(ruleRank[finding.rule] ?? 0)
-                        lastRule = (finding.rule, rule)
-                    }
-                    entries.append(Entry(fileAndLine: file << 32 | UInt64(UInt32(clamping: location.line)),
-                                         columnAndRule: UInt64(UInt32(clamping: location.column)) << 32 | rule,
-                                         group: Int32(groupIndex), index: Int32(index)))
                 }
             }
-            return entries
+            initialized = total
         }
-        var entries = rankedParts.count == 1 ? rankedParts[0] : rankedParts.flatMap { $0 }
         let inOrder = { (a: Entry, b: Entry) -> Bool in
             if a.fileAndLine != b.fileAndLine { return a.fileAndLine < b.fileAndLine }
             if a.columnAndRule != b.columnAndRule { return a.columnAndRule < b.columnAndRule }
             let messageA = groups[Int(a.group)][Int(a.index)].message, messageB = groups[Int(b.group)][Int(b.index)].message
             return messageA != messageB ? messageA < messageB : (a.group, a.index) < (b.group, b.index)
         }
-        if entries.count < 20_000 {
+        guard total >= 20_000 else {
             entries.sort(by: inOrder)
-        } else {
-            // Two halves sorted side by side, then merged. No two entries tie
-            // (group and index decide last), so this is the order one sort gives.
-            let middle = entries.count / 2
-            let halves = concurrentMap(2) { half in (half == 0 ? entries[..<middle] : entries[middle...]).sorted(by: inOrder) }
-            let (first, second) = (halves[0], halves[1])
-            var merged: [Entry] = []
-            merged.reserveCapacity(entries.count)
-            var (i, j) = (0, 0)
-            while i < first.count, j < second.count {
-                if inOrder(second[j], first[i]) { merged.append(second[j]); j += 1 } else { merged.append(first[i]); i += 1 }
-            }
-            merged.append(contentsOf: first[i...])
-            merged.append(contentsOf: second[j...])
-            entries = merged
+            return entries.map { groups[Int($0.group)][Int($0.index)] }
         }
-        guard entries.count >= 20_000 else { return entries.map { groups[Int($0.group)][Int($0.index)] } }
-        return [Finding](unsafeUninitializedCapacity: entries.count) { buffer, initialized in
-            guard let base = buffer.baseAddress else { return }
-            let middle = entries.count / 2
+        // Each half sorted in place, side by side; then the findings are
+        // gathered straight from the two sorted halves, each core merging
+        // its own half of the output. No two entries tie (group and index
+        // decide last), so this is the order one sort gives, and no merged
+        // copy of the entries is made: the sort is when memory peaks.
+        let middle = total / 2
+        entries.withUnsafeMutableBufferPointer { buffer in
             _ = concurrentMap(2) { half in
-                for position in half == 0 ? 0..<middle : middle..<entries.count {
-                    let entry = entries[position]
-                    (base + position).initialize(to: groups[Int(entry.group)][Int(entry.index)])
-                }
+                var sorted = UnsafeMutableBufferPointer(rebasing: half == 0 ? buffer[..<middle] : buffer[middle...])
+                sorted.sort(by: inOrder)
             }
-            initialized = entries.count
+        }
+        return entries.withUnsafeBufferPointer { buffer in
+            let first = UnsafeBufferPointer(rebasing: buffer[..<middle]), second = UnsafeBufferPointer(rebasing: buffer[middle...])
+            let split = mergeSplit(first, second, taking: middle, by: inOrder)
+            return [Finding](unsafeUninitializedCapacity: total) { output, initialized in
+                guard let base = output.baseAddress else { return }
+                _ = concurrentMap(2) { half in
+                    var (i, j) = half == 0 ? (0, 0) : split
+                    let (endI, endJ) = half == 0 ? split : (first.count, second.count)
+                    var position = half == 0 ? 0 : middle
+                    while i < endI || j < endJ {
+                        let entry: Entry
+                        if j == endJ || (i < endI && !inOrder(second[j], first[i])) {
+                            entry = first[i]
+                            i += 1
+                        } else {
+                            entry = second[j]
+                            j += 1
+                        }
+                        (base + position).initialize(to: groups[Int(entry.group)][Int(entry.index)])
+                        position += 1
+                    }
+                }
+                initialized = total
+            }
+        }
+    }
+
+    /// How many of the first `count` elements of the merge of two sorted
+    /// runs come from each run: where two cores can each merge their half.
+    static func mergeSplit<Element>(_ first: UnsafeBufferPointer<Element>, _ second: UnsafeBufferPointer<Element>, taking count: Int,
+                                    by inOrder: (Element, Element) -> Bool) -> (Int, Int) {
+        var low = max(0, count - second.count), high = min(count, first.count)
+        while true {
+            let i = (low + high) / 2, j = count - i
+            if i > 0, j < second.count, inOrder(second[j], first[i - 1]) {
+                high = i - 1
+            } else if i < first.count, j > 0, inOrder(first[i], second[j - 1]) {
+                low = i + 1
+            } else {
+                return (i, j)
+            }
         }
     }
 }

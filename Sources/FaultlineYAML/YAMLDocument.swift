@@ -138,8 +138,9 @@ public struct YAMLNode: Sendable {
         } ?? false
     }
 
-    /// Whether the node is a scalar whose text is exactly `text`.
-    @inlinable
+    /// Whether the node is a scalar whose text is exactly `text`. Literals
+    /// take the `StaticString` form above: no `String` is made for them.
+    @inlinable @_disfavoredOverload
     public func scalarEquals(_ text: String) -> Bool {
         withScalarBytes { YAMLNode.spells(text, $0) } ?? false
     }

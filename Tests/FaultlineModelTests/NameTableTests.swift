@@ -21,18 +21,29 @@ struct NameTableTests {
         #expect(Self.lookUp(NameTable(names: []), "svc-1") == nil)
     }
 
-    @Test("names added one by one grow the table; a repeat keeps its first id and still takes an id")
+    @Test("names added one by one grow the table; a repeat keeps its first id and takes none")
     func growing() {
         let table = NameTable()
         for id in 0..<3_000 { #expect(table.add("name-\(id)") == id) }
         #expect(table.add("name-17") == 17)
-        #expect(table.count == 3_001)
-        #expect(table.add("after-the-repeat") == 3_001)
+        #expect(table.count == 3_000)
+        #expect(table.add("after-the-repeat") == 3_000)
         for id in 0..<3_000 { #expect(Self.lookUp(table, "name-\(id)") == id) }
-        #expect(table.id(of: "after-the-repeat") == 3_001 && table.id(of: "name-3000") == nil)
+        #expect(table.id(of: "after-the-repeat") == 3_000 && table.id(of: "name-3000") == nil)
         let copy = NameTable(copying: table)
-        #expect(copy.add("only-in-the-copy") == 3_002 && table.id(of: "only-in-the-copy") == nil)
+        #expect(copy.add("only-in-the-copy") == 3_001 && table.id(of: "only-in-the-copy") == nil)
         #expect(copy.id(of: "name-2999") == 2_999)
+    }
+
+    @Test("adding with a hash made beforehand says whether the name was new")
+    func addingIfAbsent() {
+        let table = NameTable()
+        func add(_ name: String) -> (id: Int, added: Bool) {
+            Array(name.utf8).withUnsafeBufferPointer { table.addIfAbsent($0, hash: NameTable.hash(of: name)) }
+        }
+        for id in 0..<1_000 { #expect(add("s\(id)") == (id, true)) }
+        #expect(add("s999") == (999, false) && add("s0") == (0, false))
+        #expect(add("s1000") == (1_000, true) && table.count == 1_001)
     }
 
     @Test("long names grow the byte storage")
@@ -43,12 +54,12 @@ struct NameTableTests {
         for (id, name) in names.enumerated() { #expect(table.id(of: name) == id) }
     }
 
-    @Test("room reserved ahead keeps every id, repeats included")
+    @Test("room reserved ahead keeps every id")
     func reserving() {
         let table = NameTable(names: ["a", "b", "a"])
         table.reserve(10_000)
-        #expect(table.id(of: "a") == 0 && table.id(of: "b") == 1 && table.count == 3)
-        for id in 3..<5_000 { #expect(table.add("n\(id)") == id) }
+        #expect(table.id(of: "a") == 0 && table.id(of: "b") == 1 && table.count == 2)
+        for id in 2..<5_000 { #expect(table.add("n\(id)") == id) }
         table.reserve(10)
         #expect(table.id(of: "n4999") == 4_999 && table.id(of: "a") == 0)
     }

@@ -23,7 +23,7 @@ final class NameTable: @unchecked Sendable {
     /// How many names have an id.
     private(set) var count = 0
 
-    /// `names[i]` gets id `i`; a repeated name keeps its first id.
+    /// The names in order, each with the next id; a repeated name keeps its first.
     init(names: [String] = []) {
         slots = .allocate(capacity: NameTable.slotCount(for: names.count))
         slots.initialize(repeating: -1)
@@ -66,16 +66,29 @@ final class NameTable: @unchecked Sendable {
         1 << (Int.bitWidth - max(8, 2 * names).leadingZeroBitCount)
     }
 
-    /// Gives `name` the next id and returns the id it is found under: that
-    /// one, or the first id of a name added before.
+    /// Gives `name` the next id unless it is here already, and returns its id.
     @discardableResult
     func add(_ name: String) -> Int {
         var name = name
-        return name.withUTF8 { add($0) }
+        return name.withUTF8 { addIfAbsent($0, hash: NameTable.hash($0)).id }
     }
 
-    @discardableResult
-    func add(_ name: UnsafeBufferPointer<UInt8>) -> Int {
+    /// Gives `name` the next id unless it is here already; returns its id and
+    /// whether it was added. One probe, on a hash (`hash(of:)`) the caller
+    /// may have computed on another thread: declaring a large topology's
+    /// names is the one part of the load that runs on one core.
+    func addIfAbsent(_ name: UnsafeBufferPointer<UInt8>, hash: Int) -> (id: Int, added: Bool) {
+        if 2 * (count + 1) > slots.count {
+            slots.deallocate()
+            slots = .allocate(capacity: NameTable.slotCount(for: count + 1))
+            slots.initialize(repeating: -1)
+            place(0..<count)
+        }
+        var slot = hash & (slots.count - 1)
+        while slots[slot] >= 0 {
+            if equal(Int(slots[slot]), name) { return (Int(slots[slot]), false) }
+            slot = (slot + 1) & (slots.count - 1)
+        }
         let id = count
         let start = Int(starts[id])
         if start + name.count > bytes.count { bytes = NameTable.grown(bytes, toHold: start + name.count) }
@@ -85,14 +98,14 @@ final class NameTable: @unchecked Sendable {
         }
         starts[id + 1] = Int32(start + name.count)
         count += 1
-        if 2 * count > slots.count { rehash() }
-        var slot = NameTable.hash(name) & (slots.count - 1)
-        while slots[slot] >= 0 {
-            if equal(Int(slots[slot]), name) { return Int(slots[slot]) }
-            slot = (slot + 1) & (slots.count - 1)
-        }
         slots[slot] = Int32(id)
-        return id
+        return (id, true)
+    }
+
+    /// The hash `addIfAbsent` takes.
+    static func hash(of name: String) -> Int {
+        var name = name
+        return name.withUTF8 { hash($0) }
     }
 
     func id(of name: UnsafeBufferPointer<UInt8>) -> Int? {
@@ -109,26 +122,12 @@ final class NameTable: @unchecked Sendable {
         return name.withUTF8 { id(of: $0) }
     }
 
-    /// Twice the slots, with every name but the newest placed again, in id
-    /// order: a repeated name finds its first id and is left out, as before.
-    private func rehash() {
-        slots.deallocate()
-        slots = .allocate(capacity: NameTable.slotCount(for: count))
-        slots.initialize(repeating: -1)
-        place(0..<count - 1)
-    }
-
-    /// Puts the names with these ids into empty slots, in id order.
+    /// Puts the names with these ids into empty slots (the names are distinct).
     private func place(_ ids: Range<Int>) {
         for id in ids {
-            let name = self.name(id)
-            var slot = NameTable.hash(name) & (slots.count - 1)
-            var isRepeat = false
-            while slots[slot] >= 0 {
-                if equal(Int(slots[slot]), name) { isRepeat = true; break }
-                slot = (slot + 1) & (slots.count - 1)
-            }
-            if !isRepeat { slots[slot] = Int32(id) }
+            var slot = NameTable.hash(name(id)) & (slots.count - 1)
+            while slots[slot] >= 0 { slot = (slot + 1) & (slots.count - 1) }
+            slots[slot] = Int32(id)
         }
     }
 

@@ -325,24 +325,27 @@ private final class LoadSession {
         let parts = concurrentMap(halves.count) { half in
             let reader = half == 0 ? self.reader : NodeReader()
             let mapping = half == 0 ? node : twin
-            return (names: halves[half].map { index -> String? in
+            return (names: halves[half].map { index -> (name: String, hash: Int)? in
                 let key = mapping.entry(at: index).key
                 let isExtension = key.withScalarBytes { $0.count >= 2 && $0[0] == UInt8(ascii: "x") && $0[1] == UInt8(ascii: "-") }
-                guard let isExtension, !isExtension else { return nil }
-                return reader.name(key, what: label)
+                guard let isExtension, !isExtension, let name = reader.name(key, what: label) else { return nil }
+                return (name, NameTable.hash(of: name))
             }, reader: reader)
         }
         if parts.count > 1 { reader.append(parts[1].reader.diagnostics) }
-        for (index, name) in parts.flatMap(\.names).enumerated() {
-            guard let name else { continue }
-            let (key, value) = node.entry(at: index)
-            if let existing = table.id(of: name) {
-                let first = declarations[existing].key.location
-                reader.error("\(what) '\(name)' is declared twice: here and at \(first)", at: key)
-                continue
+        for (half, part) in parts.enumerated() {
+            for (offset, declared) in part.names.enumerated() {
+                guard let declared else { continue }
+                var name = declared.name
+                let (key, value) = node.entry(at: halves[half].lowerBound + offset)
+                let (id, added) = name.withUTF8 { table.addIfAbsent($0, hash: declared.hash) }
+                guard added else {
+                    let first = declarations[id].key.location
+                    reader.error("\(what) '\(name)' is declared twice: here and at \(first)", at: key)
+                    continue
+                }
+                declarations.append(Declaration(name: name, key: key, value: value, file: file))
             }
-            table.add(name)
-            declarations.append(Declaration(name: name, key: key, value: value, file: file))
         }
     }
 

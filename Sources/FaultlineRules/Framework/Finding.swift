@@ -220,55 +220,57 @@ public struct Finding: @unchecked Sendable, Hashable {
     /// are computed once, positions are sorted, and the findings are gathered
     /// into one array of the exact size.
     public static func sortedInReportOrder(_ findings: [Finding]) -> [Finding] {
-        sortedInReportOrder([findings])
-    }
-
-    /// The same, emptying `groups`: a large report's findings are let go of
-    /// on both cores. Each is a separate allocation, and releasing a quarter
-    /// of a million of them in turn is mostly waiting on memory.
-    public static func sortedInReportOrder(releasing groups: inout [[Finding]]) -> [Finding] {
-        let sorted = sortedInReportOrder(groups)
-        let parts = halves(of: groups)
-        if parts.count > 1 {
-            groups.withUnsafeMutableBufferPointer { buffer in
-                _ = concurrentMap(parts.count) { part in
-                    for index in parts[part] { buffer[index] = [] }
-                }
-            }
-        }
-        groups = []
-        return sorted
-    }
-
-    /// The groups in one part, or in two where their running count passes
-    /// half when there are enough findings to share between two cores.
-    private static func halves(of groups: [[Finding]]) -> [Range<Int>] {
-        let total = groups.reduce(0) { $0 + $1.count }
-        guard total >= 20_000 else { return [0..<groups.count] }
-        var split = 0, running = 0
-        while split < groups.count, running + groups[split].count <= total / 2 {
-            running += groups[split].count
-            split += 1
-        }
-        return [0..<split, split..<groups.count]
+        var groups = [findings]
+        return sortedInReportOrder(releasing: &groups)
     }
 
     /// The same for findings in several arrays (one per rule), so they never
     /// need concatenating first.
     public static func sortedInReportOrder(_ groups: [[Finding]]) -> [Finding] {
-        // A large report is ranked, sorted and gathered in two parts side by
-        // side.
-        let parts = halves(of: groups)
+        var groups = groups
+        return sortedInReportOrder(releasing: &groups)
+    }
 
-        let names = concurrentMap(parts.count) { part in
-            var files = Set<UInt32>(), rules = Set<String>()
-            for group in groups[parts[part]] {
-                var lastFile: UInt32?, lastRule: String?
-                for finding in group {
-                    let file = finding.location.fileID
-                    if file != lastFile { files.insert(file); lastFile = file }
-                    if finding.rule != lastRule { rules.insert(finding.rule); lastRule = finding.rule }
+    /// The same, emptying `groups`. The findings are moved, not copied: a
+    /// copy retains each finding and emptying the groups releases each
+    /// again, two writes to every one of a quarter of a million separate
+    /// allocations, mostly waiting on memory. A large report is moved,
+    /// ranked, sorted and gathered in two parts side by side.
+    public static func sortedInReportOrder(releasing groups: inout [[Finding]]) -> [Finding] {
+        let total = groups.reduce(0) { $0 + $1.count }
+        let parts = halves(of: groups, total: total)
+        let groupStarts = groups.reduce(into: [0]) { $0.append($0[$0.count - 1] + $1.count) }
+        // Every finding moved into one buffer, in group order. Each group is
+        // left holding copies of its first finding, so it is freed as usual
+        // (copies of one finding are one hot reference count, not a cold one each).
+        let all = UnsafeMutableBufferPointer<Finding>.allocate(capacity: max(total, 1))
+        defer { all.deallocate() }
+        guard let allBase = all.baseAddress else { return [] }
+        groups.withUnsafeMutableBufferPointer { outer in
+            _ = concurrentMap(parts.count) { part in
+                for group in parts[part] {
+                    outer[group].withUnsafeMutableBufferPointer { source in
+                        guard let base = source.baseAddress, !source.isEmpty else { return }
+                        let placeholder = source[0]
+                        (allBase + groupStarts[group]).moveInitialize(from: base, count: source.count)
+                        base.initialize(repeating: placeholder, count: source.count)
+                    }
+                    outer[group] = []
                 }
+            }
+        }
+        groups = []
+        let partRanges = parts.map { groupStarts[$0.lowerBound]..<groupStarts[$0.upperBound] }
+
+        let names = concurrentMap(partRanges.count) { part in
+            var files = Set<UInt32>(), rules = Set<String>()
+            var lastFile: UInt32?, lastRule: String?
+            for position in partRanges[part] {
+                let finding = allBase + position
+                let file = finding.pointee.location.fileID
+                if file != lastFile { files.insert(file); lastFile = file }
+                let rule = finding.pointee.rule
+                if rule != lastRule { rules.insert(rule); lastRule = rule }
             }
             return (files, rules)
         }
@@ -277,37 +279,32 @@ public struct Finding: @unchecked Sendable, Hashable {
         let fileNames = Dictionary(uniqueKeysWithValues: files.map { ($0, FileNames.shared.name(of: $0)) })
         let fileRank = Dictionary(uniqueKeysWithValues: files.sorted { fileNames[$0] ?? "" < fileNames[$1] ?? "" }.enumerated().map { ($1, $0) })
         let ruleRank = Dictionary(uniqueKeysWithValues: rules.sorted().enumerated().map { ($1, $0) })
-        // Position and rule packed into two integers, so most comparisons are two integer compares.
-        struct Entry { let fileAndLine, columnAndRule: UInt64; let group, index: Int32 }
-        // One array of entries, each part writing its own range of it side by side.
-        let partStarts = parts.reduce(into: [0]) { starts, part in
-            starts.append(starts[starts.count - 1] + groups[part].reduce(0) { $0 + $1.count })
-        }
-        let total = partStarts[partStarts.count - 1]
+        // Position and rule packed into two integers, so most comparisons are
+        // two integer compares; then the message; then the place in `all`
+        // (group order, and order within the group).
+        struct Entry { let fileAndLine, columnAndRule: UInt64; let position: Int }
         var entries = [Entry](unsafeUninitializedCapacity: total) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }
-            _ = concurrentMap(parts.count) { part in
-                var position = partStarts[part]
+            _ = concurrentMap(partRanges.count) { part in
                 // Findings come in runs of one file and one rule: look each up once per run, not per finding.
                 var lastFile: (id: UInt32, rank: UInt64)?, lastRule: (name: String, rank: UInt64)?
-                for groupIndex in parts[part] {
-                    for (index, finding) in groups[groupIndex].enumerated() {
-                        let location = finding.location
-                        let file: UInt64
-                        if let lastFile, lastFile.id == location.fileID { file = lastFile.rank } else {
-                            file = UInt64(fileRank[location.fileID] ?? 0)
-                            lastFile = (location.fileID, file)
-                        }
-                        let rule: UInt64
-                        if let lastRule, lastRule.name == finding.rule { rule = lastRule.rank } else {
-                            rule = UInt64(ruleRank[finding.rule] ?? 0)
-                            lastRule = (finding.rule, rule)
-                        }
-                        (base + position).initialize(to: Entry(fileAndLine: file << 32 | UInt64(UInt32(clamping: location.line)),
-                                                               columnAndRule: UInt64(UInt32(clamping: location.column)) << 32 | rule,
-                                                               group: Int32(groupIndex), index: Int32(index)))
-                        position += 1
+                for position in partRanges[part] {
+                    let finding = allBase + position
+                    let location = finding.pointee.location
+                    let file: UInt64
+                    if let lastFile, lastFile.id == location.fileID { file = lastFile.rank } else {
+                        file = UInt64(fileRank[location.fileID] ?? 0)
+                        lastFile = (location.fileID, file)
                     }
+                    let rule: UInt64
+                    let name = finding.pointee.rule
+                    if let lastRule, lastRule.name == name { rule = lastRule.rank } else {
+                        rule = UInt64(ruleRank[name] ?? 0)
+                        lastRule = (name, rule)
+                    }
+                    (base + position).initialize(to: Entry(fileAndLine: file << 32 | UInt64(UInt32(clamping: location.line)),
+                                                           columnAndRule: UInt64(UInt32(clamping: location.column)) << 32 | rule,
+                                                           position: position))
                 }
             }
             initialized = total
@@ -315,18 +312,22 @@ public struct Finding: @unchecked Sendable, Hashable {
         let inOrder = { (a: Entry, b: Entry) -> Bool in
             if a.fileAndLine != b.fileAndLine { return a.fileAndLine < b.fileAndLine }
             if a.columnAndRule != b.columnAndRule { return a.columnAndRule < b.columnAndRule }
-            let messageA = groups[Int(a.group)][Int(a.index)].message, messageB = groups[Int(b.group)][Int(b.index)].message
-            return messageA != messageB ? messageA < messageB : (a.group, a.index) < (b.group, b.index)
+            let messageA = allBase[a.position].message, messageB = allBase[b.position].message
+            return messageA != messageB ? messageA < messageB : a.position < b.position
         }
         guard total >= 20_000 else {
             entries.sort(by: inOrder)
-            return entries.map { groups[Int($0.group)][Int($0.index)] }
+            return [Finding](unsafeUninitializedCapacity: total) { output, initialized in
+                guard let base = output.baseAddress else { return }
+                for (index, entry) in entries.enumerated() { (base + index).moveInitialize(from: allBase + entry.position, count: 1) }
+                initialized = total
+            }
         }
-        // Each half sorted in place, side by side; then the findings are
-        // gathered straight from the two sorted halves, each core merging
-        // its own half of the output. No two entries tie (group and index
-        // decide last), so this is the order one sort gives, and no merged
-        // copy of the entries is made: the sort is when memory peaks.
+        // Each half sorted in place, side by side; then each core merges its
+        // half of the output straight from the two sorted runs. No two
+        // entries tie (the position decides last), so this is the order one
+        // sort gives, and no merged copy of the entries is made: the sort is
+        // when memory peaks.
         let middle = total / 2
         entries.withUnsafeMutableBufferPointer { buffer in
             _ = concurrentMap(2) { half in
@@ -352,13 +353,25 @@ public struct Finding: @unchecked Sendable, Hashable {
                             entry = second[j]
                             j += 1
                         }
-                        (base + position).initialize(to: groups[Int(entry.group)][Int(entry.index)])
+                        (base + position).moveInitialize(from: allBase + entry.position, count: 1)
                         position += 1
                     }
                 }
                 initialized = total
             }
         }
+    }
+
+    /// The groups in one part, or in two where their running count passes
+    /// half when there are enough findings to share between two cores.
+    private static func halves(of groups: [[Finding]], total: Int) -> [Range<Int>] {
+        guard total >= 20_000 else { return [0..<groups.count] }
+        var split = 0, running = 0
+        while split < groups.count, running + groups[split].count <= total / 2 {
+            running += groups[split].count
+            split += 1
+        }
+        return [0..<split, split..<groups.count]
     }
 
     /// How many of the first `count` elements of the merge of two sorted

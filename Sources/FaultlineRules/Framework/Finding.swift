@@ -224,8 +224,8 @@ public struct Finding: @unchecked Sendable, Hashable {
         return sortedInReportOrder(releasing: &groups)
     }
 
-    /// The same for findings in several arrays (one per rule), so they never
-    /// need concatenating first.
+    /// The same for findings in several arrays (one per rule), in that order
+    /// where everything else ties.
     public static func sortedInReportOrder(_ groups: [[Finding]]) -> [Finding] {
         var groups = groups
         return sortedInReportOrder(releasing: &groups)

@@ -103,7 +103,8 @@ public struct RetryWithoutBackoffRule: Rule {
         let topology = context.topology
         var findings: [Finding] = []
         for call in topology.calls {
-            guard let policy = call.retry.retryingPolicy else { continue }
+            guard let policy = call.retry.retryingPolicy, policy.backoff == .none || !policy.jitter else { continue }
+            // Names are fetched only for a finding: each fetch retains a shared string.
             let target = context.serviceName(call.target)
             let source = call.retrySource == .defaults ? " (retry policy from 'defaults')" : ""
             if policy.backoff == .none {
@@ -118,17 +119,18 @@ public struct RetryWithoutBackoffRule: Rule {
         }
         for id in topology.services.indices {
             for consumer in topology.services[id].consumes {
-                guard let policy = consumer.retry.retryingPolicy else { continue }
-                let service = topology.services[id]
+                guard let policy = consumer.retry.retryingPolicy, policy.backoff == .none || !policy.jitter else { continue }
+                // The name only: a copy of the service would retain every field.
+                let service = topology.services[id].name
                 let channel = topology.channels[consumer.channel].name
                 if policy.backoff == .none {
                     findings.append(context.finding(
-                        "\(service.name) retries a failing message from \(channel) up to \(policy.maxAttempts) times with no backoff; when it fails because a dependency is overloaded, the retries hit that dependency again at once, up to \(policy.maxAttempts)× the load — add 'backoff: exponential' and 'jitter: true' to the consumer's retry policy",
-                        at: consumer.location, service: service.name, target: channel))
+                        "\(service) retries a failing message from \(channel) up to \(policy.maxAttempts) times with no backoff; when it fails because a dependency is overloaded, the retries hit that dependency again at once, up to \(policy.maxAttempts)× the load — add 'backoff: exponential' and 'jitter: true' to the consumer's retry policy",
+                        at: consumer.location, service: service, target: channel))
                 } else if !policy.jitter {
                     findings.append(context.finding(
-                        "\(service.name) retries a failing message from \(channel) up to \(policy.maxAttempts) times with \(Self.describe(policy)) but no jitter; messages that failed together in an outage are retried together, in synchronized waves — add 'jitter: true' to the consumer's retry policy",
-                        at: consumer.location, service: service.name, target: channel, severity: .note))
+                        "\(service) retries a failing message from \(channel) up to \(policy.maxAttempts) times with \(Self.describe(policy)) but no jitter; messages that failed together in an outage are retried together, in synchronized waves — add 'jitter: true' to the consumer's retry policy",
+                        at: consumer.location, service: service, target: channel, severity: .note))
                 }
             }
         }

@@ -198,38 +198,26 @@ final class EventPipe: @unchecked Sendable {
         return spare.popLast() ?? EventChunk()
     }
 
-    /// The producer: libyaml's parse loop, copying each event into chunks.
+    /// The producer: libyaml's parse loop (`EventReader`), copying each event into chunks.
     private func produce() {
         var chunk = freshChunk()
-        guard let parser = Libyaml.makeParser(over: input) else {
-            chunk.couldNotStart = true
-            chunk.isLast = true
-            _ = send(chunk)
-            return
-        }
-        defer { Libyaml.destroy(parser) }
-        var scratch = ByteBuffer(capacity: 256)
-        var event = yaml_event_t()
-        while true {
-            guard yaml_parser_parse(parser, &event) != 0 else {
-                chunk.failure = Libyaml.failure(of: parser.pointee)
-                chunk.isLast = true
-                _ = send(chunk)
-                return
-            }
-            let (record, text) = Libyaml.describe(event, maxScalarBytes: maxScalarBytes, scratch: &scratch)
-            if let record { chunk.append(record, text: text) }
-            yaml_event_delete(&event)
-            if record?.kind == .streamEnd {
-                chunk.isLast = true
-                _ = send(chunk)
-                return
-            }
-            if chunk.isFull {
-                guard send(chunk) else { return }
+        var cancelled = false
+        let outcome = EventReader(input: input, maxScalarBytes: maxScalarBytes).forEachEvent { record, text in
+            chunk.append(record, text: text)
+            if record.kind != .streamEnd, chunk.isFull {
+                guard send(chunk) else { cancelled = true; return false }
                 chunk = freshChunk()
             }
+            return true
         }
+        if cancelled { return }
+        switch outcome {
+        case .done: break
+        case .couldNotStart: chunk.couldNotStart = true
+        case .failed(let failure): chunk.failure = failure
+        }
+        chunk.isLast = true
+        _ = send(chunk)
     }
 }
 

@@ -41,22 +41,14 @@ public enum YAMLParser {
     /// the builder stops, or libyaml fails (the failure becomes the builder's
     /// diagnostic).
     static func run(_ buffer: UnsafeBufferPointer<UInt8>, into builder: inout DocumentBuilder, inline: Bool = false) {
-        let file = builder.file
         if inline {
             let reader = EventReader(input: buffer, maxScalarBytes: builder.limits.maxScalarBytes)
-            switch reader.forEachEvent({ builder.consume($0, text: $1) }) {
-            case .done:
-                break
-            case .couldNotStart:
-                builder.fail(Diagnostic("could not start the YAML parser (out of memory)", at: SourceLocation(file: file, line: 1, column: 1)))
-            case .failed(let failure):
-                builder.fail(libyamlError(failure, file: file, input: buffer, openFlow: builder.innermostOpenFlow))
-            }
+            report(reader.forEachEvent({ builder.consume($0, text: $1) }), to: &builder, input: buffer)
             return
         }
         let pipe = EventPipe(input: buffer, maxScalarBytes: builder.limits.maxScalarBytes)
         guard pipe.start() else {
-            builder.fail(Diagnostic("could not start the YAML parser (no thread available)", at: SourceLocation(file: file, line: 1, column: 1)))
+            builder.fail(Diagnostic("could not start the YAML parser (no thread available)", at: SourceLocation(file: builder.file, line: 1, column: 1)))
             return
         }
         defer { pipe.finish() }
@@ -65,14 +57,26 @@ public enum YAMLParser {
             let text = chunk.byteBuffer
             for event in chunk.eventBuffer where !builder.consume(event, text: text) { return }
             if chunk.couldNotStart {
-                builder.fail(Diagnostic("could not start the YAML parser (out of memory)", at: SourceLocation(file: file, line: 1, column: 1)))
+                report(.couldNotStart, to: &builder, input: buffer)
                 return
             }
             if let failure = chunk.failure {
-                builder.fail(libyamlError(failure, file: file, input: buffer, openFlow: builder.innermostOpenFlow))
+                report(.failed(failure), to: &builder, input: buffer)
                 return
             }
             if chunk.isLast { return }
+        }
+    }
+
+    /// How a parse ended, told to the builder when libyaml could not start or failed.
+    private static func report(_ outcome: EventReader.Outcome, to builder: inout DocumentBuilder, input: UnsafeBufferPointer<UInt8>) {
+        switch outcome {
+        case .done:
+            break
+        case .couldNotStart:
+            builder.fail(Diagnostic("could not start the YAML parser (out of memory)", at: SourceLocation(file: builder.file, line: 1, column: 1)))
+        case .failed(let failure):
+            builder.fail(libyamlError(failure, file: builder.file, input: input, openFlow: builder.innermostOpenFlow))
         }
     }
 

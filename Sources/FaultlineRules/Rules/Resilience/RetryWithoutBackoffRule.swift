@@ -111,28 +111,23 @@ public struct RetryWithoutBackoffRule: Rule {
                 findings.append(context.finding(
                     "\(context.callerLabel(call)) calls \(context.targetLabel(call)) with up to \(policy.maxAttempts) attempts and no backoff between them\(source); when \(target) fails under load the retries arrive at once and multiply its load up to \(policy.maxAttempts)× — add 'backoff: exponential' and 'jitter: true' to the retry policy",
                     onCall: call))
-            } else if !policy.jitter {
+            } else {
                 findings.append(context.finding(
                     "\(context.callerLabel(call)) calls \(context.targetLabel(call)) with up to \(policy.maxAttempts) attempts and \(Self.describe(policy)) but no jitter\(source); callers that failed together retry together, in synchronized waves that hit \(target) as it recovers — add 'jitter: true' to the retry policy",
                     onCall: call, severity: .note))
             }
         }
-        for id in topology.services.indices {
-            for consumer in topology.services[id].consumes {
-                guard let policy = consumer.retry.retryingPolicy, policy.backoff == .none || !policy.jitter else { continue }
-                // The name only: a copy of the service would retain every field.
-                let service = topology.services[id].name
-                let channel = topology.channels[consumer.channel].name
-                if policy.backoff == .none {
-                    findings.append(context.finding(
-                        "\(service) retries a failing message from \(channel) up to \(policy.maxAttempts) times with no backoff; when it fails because a dependency is overloaded, the retries hit that dependency again at once, up to \(policy.maxAttempts)× the load — add 'backoff: exponential' and 'jitter: true' to the consumer's retry policy",
-                        at: consumer.location, service: service, target: channel))
-                } else if !policy.jitter {
-                    findings.append(context.finding(
-                        "\(service) retries a failing message from \(channel) up to \(policy.maxAttempts) times with \(Self.describe(policy)) but no jitter; messages that failed together in an outage are retried together, in synchronized waves — add 'jitter: true' to the consumer's retry policy",
-                        at: consumer.location, service: service, target: channel, severity: .note))
-                }
+        findings += context.findingsOnConsumers { service, consumer in
+            guard let policy = consumer.retry.retryingPolicy, policy.backoff == .none || !policy.jitter else { return nil }
+            let name = context.serviceName(service), channel = topology.channels[consumer.channel].name
+            if policy.backoff == .none {
+                return context.finding(
+                    "\(name) retries a failing message from \(channel) up to \(policy.maxAttempts) times with no backoff; when it fails because a dependency is overloaded, the retries hit that dependency again at once, up to \(policy.maxAttempts)× the load — add 'backoff: exponential' and 'jitter: true' to the consumer's retry policy",
+                    onConsumer: consumer, of: service)
             }
+            return context.finding(
+                "\(name) retries a failing message from \(channel) up to \(policy.maxAttempts) times with \(Self.describe(policy)) but no jitter; messages that failed together in an outage are retried together, in synchronized waves — add 'jitter: true' to the consumer's retry policy",
+                onConsumer: consumer, of: service, severity: .note)
         }
         return findings
     }

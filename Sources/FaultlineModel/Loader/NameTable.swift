@@ -55,11 +55,16 @@ final class NameTable: @unchecked Sendable {
     func reserve(_ more: Int) {
         let needed = NameTable.slotCount(for: count + more)
         guard needed > slots.count else { return }
+        replaceSlots(count: needed)
+        if count + more + 1 > starts.count { starts = NameTable.grown(starts, toHold: count + more + 1) }
+    }
+
+    /// New, empty slots, and every name placed in them again.
+    private func replaceSlots(count slotCount: Int) {
         slots.deallocate()
-        slots = .allocate(capacity: needed)
+        slots = .allocate(capacity: slotCount)
         slots.initialize(repeating: -1)
         place(0..<count)
-        if count + more + 1 > starts.count { starts = NameTable.grown(starts, toHold: count + more + 1) }
     }
 
     private static func slotCount(for names: Int) -> Int {
@@ -78,12 +83,7 @@ final class NameTable: @unchecked Sendable {
     /// may have computed on another thread: declaring a large topology's
     /// names is the one part of the load that runs on one core.
     func addIfAbsent(_ name: UnsafeBufferPointer<UInt8>, hash: Int) -> (id: Int, added: Bool) {
-        if 2 * (count + 1) > slots.count {
-            slots.deallocate()
-            slots = .allocate(capacity: NameTable.slotCount(for: count + 1))
-            slots.initialize(repeating: -1)
-            place(0..<count)
-        }
+        if 2 * (count + 1) > slots.count { replaceSlots(count: NameTable.slotCount(for: count + 1)) }
         var slot = hash & (slots.count - 1)
         while slots[slot] >= 0 {
             if equal(Int(slots[slot]), name) { return (Int(slots[slot]), false) }

@@ -66,7 +66,7 @@ public struct Report: Sendable {
     /// turn is mostly waiting on memory: a large report is counted in two
     /// halves side by side.
     private static func count(_ findings: [Finding]) -> (error: Int, warning: Int, note: Int, suppressed: Int, baselined: Int) {
-        let halves = findings.count < 20_000 ? [findings.indices] : [0..<findings.count / 2, findings.count / 2..<findings.count]
+        let halves = findings.count < Finding.splitFrom ? [findings.indices] : [0..<findings.count / 2, findings.count / 2..<findings.count]
         let parts = concurrentMap(halves.count) { half in
             var counts = (error: 0, warning: 0, note: 0, suppressed: 0, baselined: 0)
             for index in halves[half] {

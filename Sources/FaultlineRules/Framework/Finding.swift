@@ -315,7 +315,7 @@ public struct Finding: @unchecked Sendable, Hashable {
             let messageA = allBase[a.position].message, messageB = allBase[b.position].message
             return messageA != messageB ? messageA < messageB : a.position < b.position
         }
-        guard total >= 20_000 else {
+        guard total >= splitFrom else {
             entries.sort(by: inOrder)
             return [Finding](unsafeUninitializedCapacity: total) { output, initialized in
                 guard let base = output.baseAddress else { return }
@@ -362,10 +362,15 @@ public struct Finding: @unchecked Sendable, Hashable {
         }
     }
 
+    /// From this many findings on, the work over all of them (sorting,
+    /// counting) is shared between two cores; below, a second thread costs
+    /// more than it saves.
+    public static let splitFrom = 20_000
+
     /// The groups in one part, or in two where their running count passes
     /// half when there are enough findings to share between two cores.
     private static func halves(of groups: [[Finding]], total: Int) -> [Range<Int>] {
-        guard total >= 20_000 else { return [0..<groups.count] }
+        guard total >= splitFrom else { return [0..<groups.count] }
         var split = 0, running = 0
         while split < groups.count, running + groups[split].count <= total / 2 {
             running += groups[split].count

@@ -29,6 +29,26 @@ struct CommandLineTests {
       search: {}
     """
 
+    /// Over 4 MiB, a file's first read is two `pread`s side by side (`FileInput`);
+    /// standard input is read in one pass. The same bytes give the same report.
+    @Test func aLargeFileReadsInHalvesToTheSameBytes() throws {
+        let padding = "# " + String(repeating: "padding ", count: 256) + "\n"
+        var text = "faultline: 1\nservices:\n"
+        for index in 0..<2_100 {
+            text += padding
+            text += "  svc-\(index):\n    tracing: true\n    calls: [{ to: svc-\((index + 1) % 2_100), retry: none }]\n"
+        }
+        #expect(text.utf8.count > 4 << 20)
+        let directory = try scratch(["big.yaml": text])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fromFile = try CLI.run(["lint", "--format", "json", "big.yaml"], in: directory)
+        let fromStandardInput = try CLI.run(["lint", "--format", "json", "--stdin-filename", "big.yaml", "-"], in: directory, stdin: text)
+        #expect(fromFile.status == 1, "\(fromFile.stderr)")
+        #expect(fromFile.stdout.contains("svc-2099"))
+        #expect(fromFile.stdout == fromStandardInput.stdout)
+        #expect(fromFile.status == fromStandardInput.status)
+    }
+
     @Test("--fail-on decides the exit status", arguments: [
         ("error", Int32(1)), ("warning", 1), ("note", 1), ("never", 0),
     ])

@@ -59,4 +59,20 @@ struct LargeLoadTests {
         #expect(found.map(\.message).map { $0.hasPrefix("service 'nowhere-") } == [true, true])
         #expect(found.map(\.location.line) == [5 + 7 * 10 + 2, 5 + 7 * 2000 + 2])
     }
+
+    @Test("channels and datastores of a large topology are read by the halves, problems included")
+    func channelsAndDatastoresBesideTheHalves() throws {
+        let sections = "channels:\n  orders: { broker: kafka, dlq: orders.dlq }\n  orders.dlq: {}\ndatastores:\n  db: { kind: postgres }\n"
+        let topology = try loadValid(Self.topology(services: 3_000) + sections)
+        #expect(topology.channels.map(\.name) == ["orders", "orders.dlq"])
+        #expect(topology.channels[0].broker == .kafka && topology.channels[0].dlq == 1)
+        #expect(topology.datastores.map(\.name) == ["db"] && topology.datastores[0].kind == "postgres")
+
+        let broken = "channels:\n  orders: { broker: kafak, dlq: nowhere }\ndatastores:\n  db: { knd: postgres }\n"
+        let found = diagnostics(Self.topology(services: 3_000) + broken)
+        #expect(found.count == 3)
+        #expect(found.map(\.location.line) == found.map(\.location.line).sorted())
+        #expect(found.contains { $0.message.contains("'broker'") } && found.contains { $0.message.contains("channel 'nowhere'") })
+        #expect(found.contains { $0.message.contains("unknown key 'knd'") })
+    }
 }

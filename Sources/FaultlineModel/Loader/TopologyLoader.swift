@@ -193,9 +193,7 @@ private final class LoadSession {
             readTopLevel(document, file: index)
         }
         collectOperations()
-        let services = readServices()
-        let channels = channelDeclarations.map(readChannel)
-        let datastores = datastoreDeclarations.map(readDatastore)
+        let (services, channels, datastores) = readDeclared()
         return Topology(system: system, files: fileNames, services: services, calls: calls, channels: channels, datastores: datastores)
     }
 
@@ -209,27 +207,32 @@ private final class LoadSession {
     /// first half's calls have room for the second's: a large topology's
     /// model is then written once, not grown and copied (tens of megabytes
     /// of fresh pages otherwise).
-    private func readServices() -> [Service] {
+    ///
+    /// Channels and datastores are read by the halves too, each after its
+    /// services: one core alone read them after the join before.
+    private func readDeclared() -> (services: [Service], channels: [Channel], datastores: [Datastore]) {
         let declarations = serviceDeclarations
         guard declarations.count >= LoadSession.splitAt else {
-            return declarations.enumerated().map { readService($0.element, id: $0.offset) }
+            return (declarations.enumerated().map { readService($0.element, id: $0.offset) },
+                    channelDeclarations.map(readChannel), datastoreDeclarations.map(readDatastore))
         }
         let halves = [fork(), fork()]
         halves[0].calls.reserveCapacity(halfCallEntries.first + halfCallEntries.second)
         halves[1].calls.reserveCapacity(halfCallEntries.second)
         halves[1].firstCallID = halfCallEntries.first
         let secondHalf = secondHalf, middle = middle
+        var channels: [Channel] = [], datastores: [Datastore] = []
         var services = [Service](unsafeUninitializedCapacity: declarations.count) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }
-            _ = concurrentMap(2) { half in
-                if half == 0 {
-                    for id in 0..<middle { (base + id).initialize(to: halves[0].readService(declarations[id], id: id)) }
-                } else {
-                    for offset in secondHalf.indices {
-                        (base + middle + offset).initialize(to: halves[1].readService(secondHalf[offset], id: middle + offset))
-                    }
+            (channels, datastores) = inParallel({
+                for id in 0..<middle { (base + id).initialize(to: halves[0].readService(declarations[id], id: id)) }
+                return halves[0].channelDeclarations.map(halves[0].readChannel)
+            }, {
+                for offset in secondHalf.indices {
+                    (base + middle + offset).initialize(to: halves[1].readService(secondHalf[offset], id: middle + offset))
                 }
-            }
+                return halves[1].datastoreDeclarations.map(halves[1].readDatastore)
+            })
             initialized = declarations.count
         }
         reader.append(halves[0].reader.diagnostics)
@@ -245,7 +248,7 @@ private final class LoadSession {
         }
         swap(&calls, &halves[0].calls)
         calls.append(contentsOf: halves[1].calls)
-        return services
+        return (services, channels, datastores)
     }
 
     /// The entries of a service's `calls:` lists, its own and its operations':

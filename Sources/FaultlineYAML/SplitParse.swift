@@ -9,10 +9,10 @@ import Darwin
 /// to the header's anchors (shared policies, merge keys) resolve as they
 /// would in one pass, to the same node ids.
 struct BuilderSeed {
-    var nodes: [RawNode]
-    var expandedSizes: [UInt32]
-    var children: [Int32]
-    var bytes: [UInt8]
+    var nodes: TrivialArray<RawNode>
+    var expandedSizes: TrivialArray<UInt32>
+    var children: TrivialArray<Int32>
+    var bytes: TrivialArray<UInt8>
     var anchors: [String: Int32]
 }
 
@@ -58,10 +58,10 @@ enum SplitParse {
 
     /// What one piece of the file built.
     struct Piece {
-        var nodes: [RawNode]
-        var expandedSizes: [UInt32]
-        var children: [Int32]
-        var bytes: [UInt8]
+        var nodes: TrivialArray<RawNode>
+        var expandedSizes: TrivialArray<UInt32>
+        var children: TrivialArray<Int32>
+        var bytes: TrivialArray<UInt8>
         var rootID: Int32?
         var endLine: Int32
         var laterAnchors: Set<String>
@@ -143,7 +143,6 @@ enum SplitParse {
             }
             return later
         }
-        // Popped, not indexed: the first piece's arrays must be uniquely held to grow in place.
         guard let laterPieces = pieces.popLast() ?? nil, var firstPieces = pieces.popLast() ?? nil,
               var first = firstPieces.popLast() else { return nil }
         guard let document = stitch(&first, later: laterPieces, seed: seed, file: file, limits: limits, entryIndent: plan.entryIndent) else {
@@ -270,7 +269,7 @@ enum SplitParse {
     /// Whether a key of the block's first part (`firstHashes.count` pairs of
     /// `entries`) is also a key of its second part; neither part repeats a
     /// key of its own (the pieces were parsed without a problem).
-    static func shareAKey(_ entries: [Int32], firstHashes: [Int], laterHashes: [Int], nodes: [RawNode], bytes: [UInt8]) -> Bool {
+    static func shareAKey(_ entries: [Int32], firstHashes: [Int], laterHashes: [Int], nodes: TrivialArray<RawNode>, bytes: TrivialArray<UInt8>) -> Bool {
         guard firstHashes.count + laterHashes.count == entries.count / 2 else { return true }
         let mask = (1 << (Int.bitWidth - (2 * firstHashes.count).leadingZeroBitCount)) - 1
         var slots = [Int32](repeating: -1, count: mask + 1)
@@ -316,8 +315,8 @@ enum SplitParse {
         }
 
         var lineOffset = first.endLine - 1
-        var blockEntries = Array(first.children[Int(block.start)..<Int(block.start) + 2 * Int(block.count)])
-        var topEntries = Array(first.children[Int(top.start)..<Int(top.start) + 2 * Int(top.count)])
+        var blockEntries = Array(first.children.elements(Int(block.start)..<Int(block.start) + 2 * Int(block.count)))
+        var topEntries = Array(first.children.elements(Int(top.start)..<Int(top.start) + 2 * Int(top.count)))
         var blockSize = UInt64(first.expandedSizes[Int(blockID)])
         var topSize = UInt64(first.expandedSizes[Int(topID)]) - blockSize
         for (index, piece) in later.enumerated() {
@@ -327,37 +326,28 @@ enum SplitParse {
             let firstNewNode = first.nodes.count, firstNewChild = first.children.count
             // The node array on one core, the children and bytes on the other:
             // this part runs after both pieces, with nothing else to overlap.
-            // The arrays are taken out of `first` so each closure holds its own.
-            var nodes: [RawNode] = [], children: [Int32] = [], bytes: [UInt8] = []
-            swap(&nodes, &first.nodes)
-            swap(&children, &first.children)
-            swap(&bytes, &first.bytes)
+            let nodes = first.nodes, children = first.children, bytes = first.bytes
             let offset = lineOffset
             _ = inParallel({
-                nodes.append(contentsOf: piece.nodes[Int(seedNodes)...])
-                nodes.withUnsafeMutableBufferPointer { nodes in
-                    for index in firstNewNode..<nodes.count {
-                        nodes[index].line += offset
-                        nodes[index].start += nodes[index].kind == .scalar ? byteBase : childBase
-                    }
+                nodes.append(contentsOf: piece.nodes.elements(Int(seedNodes)..<piece.nodes.count))
+                let added = nodes.mutableElements(firstNewNode..<nodes.count)
+                for index in added.indices {
+                    added[index].line += offset
+                    added[index].start += added[index].kind == .scalar ? byteBase : childBase
                 }
             }, {
-                children.append(contentsOf: piece.children[Int(seedChildren)...])
-                children.withUnsafeMutableBufferPointer { children in
-                    for index in firstNewChild..<children.count where children[index] >= seedNodes { children[index] += nodeBase }
-                }
-                bytes.append(contentsOf: piece.bytes[Int(seedBytes)...])
+                children.append(contentsOf: piece.children.elements(Int(seedChildren)..<piece.children.count))
+                let added = children.mutableElements(firstNewChild..<children.count)
+                for index in added.indices where added[index] >= seedNodes { added[index] += nodeBase }
+                bytes.append(contentsOf: piece.bytes.elements(Int(seedBytes)..<piece.bytes.count))
             })
-            swap(&nodes, &first.nodes)
-            swap(&children, &first.children)
-            swap(&bytes, &first.bytes)
             lineOffset += piece.endLine - 1
 
             guard let root = piece.rootID else { continue }  // only comments
             let rootNode = piece.nodes[Int(root)]
             guard rootNode.kind == .mapping, index == 0 || rootNode.column == 1 else { return nil }
             let entriesStart = Int(rootNode.start + childBase)
-            let entries = first.children[entriesStart..<entriesStart + 2 * Int(rootNode.count)]
+            let entries = first.children.elements(entriesStart..<entriesStart + 2 * Int(rootNode.count))
             let size = UInt64(piece.expandedSizes[Int(root)]) - 1
             if index == 0 {
                 blockEntries.append(contentsOf: entries)
@@ -371,7 +361,7 @@ enum SplitParse {
         guard blockSize <= UInt64(limits.maxExpandedNodes), topSize <= UInt64(limits.maxExpandedNodes),
               !shareAKey(blockEntries, firstHashes: first.blockKeyHashes, laterHashes: blockPiece.blockKeyHashes,
                          nodes: first.nodes, bytes: first.bytes),
-              DocumentBuilder.isPlainMapping(topEntries[...], nodes: first.nodes, bytes: first.bytes) else { return nil }
+              topEntries.withUnsafeBufferPointer({ DocumentBuilder.isPlainMapping($0, nodes: first.nodes, bytes: first.bytes) }) else { return nil }
 
         first.nodes[Int(blockID)].start = Int32(first.children.count)
         first.nodes[Int(blockID)].count = Int32(blockEntries.count / 2)

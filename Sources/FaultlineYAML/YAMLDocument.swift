@@ -11,18 +11,22 @@ import Darwin
 public final class YAMLDocument: Sendable {
     public let file: String
     @usableFromInline let fileID: UInt32
+    /// The builder's own storage, taken as it is: nothing writes to it or
+    /// grows it once a document holds it, so the pointers below stay valid.
+    private let stores: (nodes: TrivialArray<RawNode>, children: TrivialArray<Int32>, bytes: TrivialArray<UInt8>)
     // Read by YAMLNode's inlinable accessors: the loader walks millions of nodes.
-    @usableFromInline let nodes: [RawNode]
-    @usableFromInline let children: [Int32]
-    @usableFromInline let bytes: [UInt8]
+    @usableFromInline let nodes: StoredElements<RawNode>
+    @usableFromInline let children: StoredElements<Int32>
+    @usableFromInline let bytes: StoredElements<UInt8>
     let rootID: Int32?
 
-    init(file: String, nodes: [RawNode], children: [Int32], bytes: [UInt8], rootID: Int32?) {
+    init(file: String, nodes: TrivialArray<RawNode>, children: TrivialArray<Int32>, bytes: TrivialArray<UInt8>, rootID: Int32?) {
         self.file = file
         fileID = FileNames.shared.id(of: file)
-        self.nodes = nodes
-        self.children = children
-        self.bytes = bytes
+        stores = (nodes, children, bytes)
+        self.nodes = StoredElements(nodes)
+        self.children = StoredElements(children)
+        self.bytes = StoredElements(bytes)
         self.rootID = rootID
     }
 
@@ -30,7 +34,7 @@ public final class YAMLDocument: Sendable {
     /// document side by side each take a twin: every `YAMLNode` copy retains
     /// its document, and one counter shared by two cores is slow.
     public func twin() -> YAMLDocument {
-        YAMLDocument(file: file, nodes: nodes, children: children, bytes: bytes, rootID: rootID)
+        YAMLDocument(file: file, nodes: stores.nodes, children: stores.children, bytes: stores.bytes, rootID: rootID)
     }
 
     /// The document's top node, or nil for a stream with no document (an empty file).
@@ -39,7 +43,7 @@ public final class YAMLDocument: Sendable {
 
 /// Sixteen bytes per node: a file of 50 000 services has three million.
 @usableFromInline
-struct RawNode: Sendable {
+struct RawNode: Sendable, BitwiseCopyable {
     @usableFromInline
     enum Kind: UInt8, Sendable { case scalar, sequence, mapping }
 
@@ -106,7 +110,7 @@ public struct YAMLNode: Sendable {
         let node = raw
         guard node.kind == .scalar else { return nil }
         let start = Int(node.start)
-        return String(decoding: document.bytes[start..<start + Int(node.count)], as: UTF8.self)
+        return String(decoding: document.bytes.elements(start..<start + Int(node.count)), as: UTF8.self)
     }
 
     /// True for an unquoted scalar without an explicit tag.
@@ -160,10 +164,8 @@ public struct YAMLNode: Sendable {
     public func withScalarBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
         let node = raw
         guard node.kind == .scalar else { return nil }
-        let start = Int(node.start), count = Int(node.count)
-        return document.bytes.withUnsafeBufferPointer { buffer in
-            body(UnsafeBufferPointer(rebasing: buffer[start..<start + count]))
-        }
+        let start = Int(node.start)
+        return body(document.bytes.elements(start..<start + Int(node.count)))
     }
 
     /// The key and value of a mapping's pair at `index` (after merge keys are
@@ -187,7 +189,7 @@ public struct YAMLNode: Sendable {
         let node = raw
         guard node.kind == .sequence else { return [] }
         let start = Int(node.start)
-        return document.children[start..<start + Int(node.count)].map { YAMLNode(document: document, id: $0) }
+        return document.children.elements(start..<start + Int(node.count)).map { YAMLNode(document: document, id: $0) }
     }
 
     /// The key/value pairs of a mapping after merge keys are applied, in

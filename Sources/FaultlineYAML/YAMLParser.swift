@@ -200,13 +200,15 @@ struct DocumentBuilder {
 
     let file: String
     let limits: YAMLLimits
-    private(set) var nodes: [RawNode] = []
+    // The document's storage, written in place (see `TrivialArray`).
+    private(set) var nodes = TrivialArray<RawNode>()
     /// Per node, the size of its subtree with every alias expanded (saturating);
     /// needed only while building, to enforce the node limit.
-    private(set) var expandedSizes: [UInt32] = []
-    private(set) var children: [Int32] = []
-    private(set) var bytes: [UInt8] = []
-    private var pending: [Int32] = []
+    private(set) var expandedSizes = TrivialArray<UInt32>()
+    private(set) var children = TrivialArray<Int32>()
+    private(set) var bytes = TrivialArray<UInt8>()
+    /// The children of the open collections, innermost last.
+    private let pending = TrivialArray<Int32>()
     private var open: [OpenCollection] = []
     private var anchors: [String: Int32] = [:]
     private(set) var rootID: Int32?
@@ -253,15 +255,12 @@ struct DocumentBuilder {
     /// inside the document: its aliases may name the seed's anchors.
     init(file: String, limits: YAMLLimits, capacity: Int, continuing seed: BuilderSeed) {
         self.init(file: file, limits: limits, capacity: 0)
-        nodes = seed.nodes
-        expandedSizes = seed.expandedSizes
-        children = seed.children
-        bytes = seed.bytes
+        // Copies: the pieces of a split parse each go on from the same seed.
+        nodes = TrivialArray(copying: seed.nodes, reserving: capacity / 8)
+        expandedSizes = TrivialArray(copying: seed.expandedSizes, reserving: capacity / 8)
+        children = TrivialArray(copying: seed.children, reserving: capacity / 8)
+        bytes = TrivialArray(copying: seed.bytes, reserving: capacity)
         anchors = seed.anchors
-        bytes.reserveCapacity(seed.bytes.count + capacity)
-        nodes.reserveCapacity(seed.nodes.count + capacity / 8)
-        expandedSizes.reserveCapacity(seed.nodes.count + capacity / 8)
-        children.reserveCapacity(seed.children.count + capacity / 8)
         trackedFrom = Int32(seed.nodes.count)
         recordsInheritedAliases = true
     }
@@ -305,7 +304,7 @@ struct DocumentBuilder {
             }
             let start = bytes.count
             if event.textLength > 0 {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[Int(event.textStart)..<Int(event.textStart) + event.textLength]))
+                bytes.appendBytes(UnsafeBufferPointer(rebasing: text[Int(event.textStart)..<Int(event.textStart) + event.textLength]))
             }
             let id = append(RawNode(kind: .scalar, isPlain: event.flag, line: event.line, column: event.column,
                                     start: Int32(start), count: Int32(event.textLength)))
@@ -384,8 +383,8 @@ struct DocumentBuilder {
         var size = collection.childrenSize.addingSaturating(1)
         var largeKeyHashes: [Int]?
         do {
-            // The slice must be gone before `pending` shrinks, or shrinking copies all of `pending`.
-            let items = pending[collection.pendingStart...]
+            // Read in place: nothing below writes to `pending` until it shrinks.
+            let items = pending.elements(collection.pendingStart..<pending.count)
             if collection.kind == .sequence {
                 children.append(contentsOf: items)
             } else if items.count > 32, let hashes = DocumentBuilder.plainMappingKeyHashes(items, nodes: nodes, bytes: bytes) {
@@ -397,10 +396,10 @@ struct DocumentBuilder {
                 // Merges and dropped repeats change the children: count them again.
                 children.append(contentsOf: resolveMapping(Array(items)))
                 size = 1
-                for child in children[Int(start)...] { size = size.addingSaturating(UInt64(expandedSizes[Int(child)])) }
+                for child in children.elements(Int(start)..<children.count) { size = size.addingSaturating(UInt64(expandedSizes[Int(child)])) }
             }
         }
-        pending.removeSubrange(collection.pendingStart...)
+        pending.removeLast(from: collection.pendingStart)
         let stored = children.count - Int(start)
         let count = collection.kind == .mapping ? stored / 2 : stored
         let id = append(RawNode(kind: collection.kind, isPlain: false, line: collection.line, column: collection.column,
@@ -435,7 +434,8 @@ struct DocumentBuilder {
     private mutating func takeSeed(at event: ParseEvent) -> Bool {
         guard event.column == 1, open.count == 1, let top = open.first, top.kind == .mapping, !top.isFlow,
               (pending.count - top.pendingStart) % 2 == 1 else { return false }
-        seed = BuilderSeed(nodes: nodes, expandedSizes: expandedSizes, children: children, bytes: bytes, anchors: anchors)
+        seed = BuilderSeed(nodes: TrivialArray(copying: nodes), expandedSizes: TrivialArray(copying: expandedSizes),
+                           children: TrivialArray(copying: children), bytes: TrivialArray(copying: bytes), anchors: anchors)
         return true
     }
 
@@ -444,7 +444,7 @@ struct DocumentBuilder {
     private func scalarText(_ id: Int32) -> String? {
         let node = nodes[Int(id)]
         guard node.kind == .scalar else { return nil }
-        return String(decoding: bytes[Int(node.start)..<Int(node.start) + Int(node.count)], as: UTF8.self)
+        return String(decoding: bytes.elements(Int(node.start)..<Int(node.start) + Int(node.count)), as: UTF8.self)
     }
 
     private func nodeLocation(_ id: Int32) -> SourceLocation {
@@ -454,7 +454,7 @@ struct DocumentBuilder {
 
     private func isMergeKey(_ id: Int32) -> Bool { DocumentBuilder.isMergeKey(id, nodes: nodes, bytes: bytes) }
 
-    private static func isMergeKey(_ id: Int32, nodes: [RawNode], bytes: [UInt8]) -> Bool {
+    private static func isMergeKey(_ id: Int32, nodes: TrivialArray<RawNode>, bytes: TrivialArray<UInt8>) -> Bool {
         let node = nodes[Int(id)]
         return node.kind == .scalar && node.isPlain && node.count == 2
             && bytes[Int(node.start)] == UInt8(ascii: "<") && bytes[Int(node.start) + 1] == UInt8(ascii: "<")
@@ -463,32 +463,30 @@ struct DocumentBuilder {
     /// Checks keys, rejects duplicates, and applies merge keys: the mapping's
     /// own keys win over merged ones, and in `<<: [*a, *b]` the earlier wins.
     /// Merged pairs take the place of the `<<` entry.
-    private func isPlainMapping(_ items: ArraySlice<Int32>) -> Bool {
+    private func isPlainMapping(_ items: UnsafeBufferPointer<Int32>) -> Bool {
         DocumentBuilder.isPlainMapping(items, nodes: nodes, bytes: bytes)
     }
 
-    static func keysEqual(_ a: Int32, _ b: Int32, nodes: [RawNode], bytes: [UInt8]) -> Bool {
+    static func keysEqual(_ a: Int32, _ b: Int32, nodes: TrivialArray<RawNode>, bytes: TrivialArray<UInt8>) -> Bool {
         let first = nodes[Int(a)], second = nodes[Int(b)]
         guard first.count == second.count else { return false }
         let count = Int(first.count)
-        return bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return true }
-            return memcmp(base + Int(first.start), base + Int(second.start), count) == 0
-        }
+        let one = bytes.elements(Int(first.start)..<Int(first.start) + count)
+        let other = bytes.elements(Int(second.start)..<Int(second.start) + count)
+        guard let oneBase = one.baseAddress, let otherBase = other.baseAddress else { return true }
+        return memcmp(oneBase, otherBase, count) == 0
     }
 
-    static func keyHash(_ key: Int32, nodes: [RawNode], bytes: [UInt8]) -> Int {
+    static func keyHash(_ key: Int32, nodes: TrivialArray<RawNode>, bytes: TrivialArray<UInt8>) -> Int {
         let node = nodes[Int(key)]
         var hasher = Hasher()
-        bytes.withUnsafeBytes { buffer in
-            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: buffer[Int(node.start)..<Int(node.start) + Int(node.count)]))
-        }
+        hasher.combine(bytes: UnsafeRawBufferPointer(bytes.elements(Int(node.start)..<Int(node.start) + Int(node.count))))
         return hasher.finalize()
     }
 
     /// The usual mapping — scalar keys, no merge key, no duplicate — checked
     /// on the bytes, without making a String per key.
-    static func isPlainMapping(_ items: ArraySlice<Int32>, nodes: [RawNode], bytes: [UInt8]) -> Bool {
+    static func isPlainMapping(_ items: UnsafeBufferPointer<Int32>, nodes: TrivialArray<RawNode>, bytes: TrivialArray<UInt8>) -> Bool {
         let pairs = items.count / 2
         let first = items.startIndex
         for pair in 0..<pairs {
@@ -507,7 +505,7 @@ struct DocumentBuilder {
     }
 
     /// For a plain mapping, its keys' hashes in order; nil for any other.
-    static func plainMappingKeyHashes(_ items: ArraySlice<Int32>, nodes: [RawNode], bytes: [UInt8]) -> [Int]? {
+    static func plainMappingKeyHashes(_ items: UnsafeBufferPointer<Int32>, nodes: TrivialArray<RawNode>, bytes: TrivialArray<UInt8>) -> [Int]? {
         let pairs = items.count / 2
         let first = items.startIndex
         var seen = KeyTable(expected: pairs)
@@ -577,7 +575,7 @@ struct DocumentBuilder {
         }
 
         /// Adds `key`, or returns the equal key already there.
-        mutating func insert(_ key: Int32, hash: Int? = nil, nodes: [RawNode], bytes: [UInt8]) -> Int32? {
+        mutating func insert(_ key: Int32, hash: Int? = nil, nodes: TrivialArray<RawNode>, bytes: TrivialArray<UInt8>) -> Int32? {
             if 2 * (count + 1) > slots.count {
                 let old = slots
                 slots = [Int32](repeating: -1, count: 2 * old.count)
@@ -602,7 +600,7 @@ struct DocumentBuilder {
         case .mapping:
             return [value]
         case .sequence:
-            let elements = Array(children[Int(node.start)..<Int(node.start) + Int(node.count)])
+            let elements = Array(children.elements(Int(node.start)..<Int(node.start) + Int(node.count)))
             var sources: [Int32] = []
             for element in elements {
                 if nodes[Int(element)].kind == .mapping {

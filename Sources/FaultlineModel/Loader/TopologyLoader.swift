@@ -716,8 +716,17 @@ private final class LoadSession {
     /// The id of the declared name a node holds, found on the scalar's bytes.
     /// Anything else is read the long way only to explain what is wrong with
     /// it: not a valid name, or not declared (with the closest declared one).
-    private func reference(_ node: YAMLNode, what: String, in table: NameTable, declarations: [Declaration], kind: String) -> Int? {
+    ///
+    /// The declarations are only read for that explanation: passed as a value,
+    /// the array (shared by the loader's halves) was retained and released for
+    /// every call on both cores, one reference count fought over.
+    @inline(__always)
+    private func reference(_ node: YAMLNode, what: String, in table: NameTable, declarations: @autoclosure () -> [Declaration], kind: String) -> Int? {
         if !node.isNull, let id = node.withScalarBytes({ table.id(of: $0) }) ?? nil { return id }
+        return unresolved(node, what: what, declarations: declarations(), kind: kind)
+    }
+
+    private func unresolved(_ node: YAMLNode, what: String, declarations: [Declaration], kind: String) -> Int? {
         guard let name = reader.name(node, what: what) else { return nil }
         var message = "\(kind) '\(name)' is not declared"
         // A typo hunt over very large systems would cost more than it helps.

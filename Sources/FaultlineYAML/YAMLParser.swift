@@ -194,7 +194,9 @@ struct DocumentBuilder {
         /// Where this collection's children begin in `pending`.
         var pendingStart: Int
         /// The expanded sizes of the children so far, summed as they arrive
-        /// (saturating): closing then needs no second pass over them.
+        /// (saturating): closing then needs no second pass over them. Kept
+        /// here only while a collection inside it is open; the innermost
+        /// one's runs in `innermostChildrenSize`.
         var childrenSize: UInt64 = 0
     }
 
@@ -210,6 +212,9 @@ struct DocumentBuilder {
     /// The children of the open collections, innermost last.
     private let pending = TrivialArray<Int32>()
     private var open: [OpenCollection] = []
+    /// `childrenSize` of the innermost open collection: added to for every
+    /// node, so it is a plain variable rather than an array element.
+    private var innermostChildrenSize: UInt64 = 0
     private var anchors: [String: Int32] = [:]
     private(set) var rootID: Int32?
     /// Where a scalar was merged through an alias (`<<: *text`): the error belongs there, not at the anchor.
@@ -372,6 +377,8 @@ struct DocumentBuilder {
             fail(Diagnostic("nesting deeper than \(limits.maxDepth) levels (the depth limit; raise it with --max-depth)", at: location(event)))
             return false
         }
+        if !open.isEmpty { open[open.count - 1].childrenSize = innermostChildrenSize }
+        innermostChildrenSize = 0
         open.append(OpenCollection(kind: kind, isFlow: flow, line: event.line, column: event.column,
                                    anchor: anchor, pendingStart: pending.count))
         return true
@@ -380,7 +387,8 @@ struct DocumentBuilder {
     private mutating func closeCollection() -> Bool {
         guard let collection = open.popLast() else { return true }
         let start = Int32(children.count)
-        var size = collection.childrenSize.addingSaturating(1)
+        var size = innermostChildrenSize.addingSaturating(1)
+        innermostChildrenSize = open.last?.childrenSize ?? 0
         var largeKeyHashes: [Int]?
         do {
             // Read in place: nothing below writes to `pending` until it shrinks.
@@ -424,7 +432,7 @@ struct DocumentBuilder {
             rootID = id
         } else {
             pending.append(id)
-            open[open.count - 1].childrenSize = open[open.count - 1].childrenSize.addingSaturating(size)
+            innermostChildrenSize = innermostChildrenSize.addingSaturating(size)
         }
         return true
     }
@@ -564,18 +572,42 @@ struct DocumentBuilder {
         return result
     }
 
-    /// Scalar keys by their bytes, in open addressing: merge keys and repeated
-    /// keys are resolved without making a String per key.
+    /// Scalar keys by their bytes: merge keys and repeated keys are resolved
+    /// without making a String per key. Up to `linearLimit` keys (the usual
+    /// `retry: { <<: *base, max_attempts: 3 }`) are kept in order and compared
+    /// one by one, which costs less than hashing each; more are kept in open
+    /// addressing by hash.
     private struct KeyTable {
         private var slots: [Int32]
         private var count = 0
+        private var hashed: Bool
+        private static let linearLimit = 8
 
         init(expected: Int) {
-            slots = [Int32](repeating: -1, count: 1 << (Int.bitWidth - max(8, 2 * expected).leadingZeroBitCount))
+            hashed = expected > KeyTable.linearLimit
+            if hashed {
+                slots = [Int32](repeating: -1, count: 1 << (Int.bitWidth - max(8, 2 * expected).leadingZeroBitCount))
+            } else {
+                slots = []
+                slots.reserveCapacity(KeyTable.linearLimit)
+            }
         }
 
         /// Adds `key`, or returns the equal key already there.
         mutating func insert(_ key: Int32, hash: Int? = nil, nodes: TrivialArray<RawNode>, bytes: TrivialArray<UInt8>) -> Int32? {
+            if !hashed {
+                for existing in slots where DocumentBuilder.keysEqual(existing, key, nodes: nodes, bytes: bytes) { return existing }
+                if slots.count < KeyTable.linearLimit {
+                    slots.append(key)
+                    count += 1
+                    return nil
+                }
+                let listed = slots
+                hashed = true
+                slots = [Int32](repeating: -1, count: 4 * KeyTable.linearLimit)
+                count = 0
+                for existing in listed { _ = insert(existing, nodes: nodes, bytes: bytes) }
+            }
             if 2 * (count + 1) > slots.count {
                 let old = slots
                 slots = [Int32](repeating: -1, count: 2 * old.count)

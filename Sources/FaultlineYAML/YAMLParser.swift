@@ -350,6 +350,7 @@ struct DocumentBuilder {
         return String(decoding: UnsafeBufferPointer(rebasing: text[start..<start + Int(event.anchorLength)]), as: UTF8.self)
     }
 
+    @inline(__always)
     private mutating func append(_ node: RawNode, expandedSize: UInt64 = 1) -> Int32 {
         nodes.append(node)
         expandedSizes.append(UInt32(clamping: expandedSize))
@@ -417,17 +418,12 @@ struct DocumentBuilder {
         return attach(id, anchorName: name, line: collection.line, column: collection.column)
     }
 
+    // Inlined into every event's path; the rare branches are calls.
+    @inline(__always)
     private mutating func attach(_ id: Int32, anchorName: String?, line: Int32, column: Int32) -> Bool {
-        if let anchorName {
-            anchors[anchorName] = id
-            if id >= trackedFrom { laterAnchors.insert(anchorName) }
-        }
+        if let anchorName { record(anchor: anchorName, id: id) }
         let size = UInt64(expandedSizes[Int(id)])
-        if size > UInt64(limits.maxExpandedNodes) {
-            fail(Diagnostic("this node expands to more than \(limits.maxExpandedNodes) nodes through aliases (the node limit guards against alias bombs; raise it with --max-nodes)",
-                            at: SourceLocation(file: file, line: Int(line), column: Int(column))))
-            return false
-        }
+        if size > UInt64(limits.maxExpandedNodes) { return failExpansion(line: line, column: column) }
         if open.isEmpty {
             rootID = id
         } else {
@@ -435,6 +431,17 @@ struct DocumentBuilder {
             innermostChildrenSize = innermostChildrenSize.addingSaturating(size)
         }
         return true
+    }
+
+    private mutating func record(anchor name: String, id: Int32) {
+        anchors[name] = id
+        if id >= trackedFrom { laterAnchors.insert(name) }
+    }
+
+    private mutating func failExpansion(line: Int32, column: Int32) -> Bool {
+        fail(Diagnostic("this node expands to more than \(limits.maxExpandedNodes) nodes through aliases (the node limit guards against alias bombs; raise it with --max-nodes)",
+                        at: SourceLocation(file: file, line: Int(line), column: Int(column))))
+        return false
     }
 
     /// Keeps the state at a key of the top-level block mapping (the header

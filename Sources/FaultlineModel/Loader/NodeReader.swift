@@ -28,7 +28,7 @@ public final class NodeReader {
                        alwaysSuggest: Bool = false) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)]? {
         var result: [(key: String, keyNode: YAMLNode, value: YAMLNode)] = []
         result.reserveCapacity(node.count)
-        let isMapping = forEachKnownField(of: node, what: what(), allowed: allowed, alwaysSuggest: alwaysSuggest) {
+        let isMapping = forEachKnownField(of: node, what: what(), lookup: allowed.lookup, names: allowed.names, alwaysSuggest: alwaysSuggest) {
             result.append((allowed.names[$0], $1, $2))
         }
         return isMapping ? result : nil
@@ -42,8 +42,9 @@ public final class NodeReader {
     public func forEachField<Key: Keyword>(of node: YAMLNode, what: @autoclosure () -> String, allowed: Key.Type, alwaysSuggest: Bool = false,
                                            _ body: (_ key: Key, _ keyNode: YAMLNode, _ value: YAMLNode) -> Void) -> Bool {
         let spellings = Key.spellings
-        return forEachKnownField(of: node, what: what(), allowed: spellings.set, alwaysSuggest: alwaysSuggest) {
-            body(spellings.words[$0], $1, $2)
+        let words = spellings.words
+        return forEachKnownField(of: node, what: what(), lookup: spellings.set.lookup, names: spellings.set.names, alwaysSuggest: alwaysSuggest) {
+            body(words[$0], $1, $2)
         }
     }
 
@@ -59,7 +60,10 @@ public final class NodeReader {
         return true
     }
 
-    private func forEachKnownField(of node: YAMLNode, what: @autoclosure () -> String, allowed: KeySet, alwaysSuggest: Bool,
+    /// `names` is only read to explain an unknown key: passed as a value it
+    /// would be retained and released for every mapping (see `Spellings`).
+    private func forEachKnownField(of node: YAMLNode, what: @autoclosure () -> String, lookup: KeySet.Lookup,
+                                   names: @autoclosure () -> [String], alwaysSuggest: Bool,
                                    _ body: (_ index: Int, _ keyNode: YAMLNode, _ value: YAMLNode) -> Void) -> Bool {
         guard node.kind == .mapping else {
             error("\(what()) must be a mapping of keys to values, not \(node.kindDescription)", at: node)
@@ -68,13 +72,13 @@ public final class NodeReader {
         for index in 0..<node.count {
             let (keyNode, value) = node.entry(at: index)
             // Keys are matched on their bytes: no new String for each key of each mapping.
-            if let known = keyNode.withScalarBytes({ allowed.index(of: $0) }) ?? nil {
+            if let known = keyNode.withScalarBytes({ lookup.index(of: $0) }) ?? nil {
                 body(known, keyNode, value)
                 continue
             }
             guard let key = keyNode.scalar else { continue }
             if key.hasPrefix("x-") { continue }
-            error(unknownKeyMessage(key, what: what(), allowed: allowed.names, alwaysSuggest: alwaysSuggest), at: keyNode)
+            error(unknownKeyMessage(key, what: what(), allowed: names(), alwaysSuggest: alwaysSuggest), at: keyNode)
         }
         return true
     }
@@ -280,18 +284,27 @@ public protocol Keyword: RawRepresentable, CaseIterable, Sendable where RawValue
 }
 
 /// A keyword type's words, in declaration order, and their spellings packed.
-public final class Spellings<Word: Keyword>: Sendable {
+///
+/// One per keyword type, shared by every thread that loads. Lookups read it
+/// through raw memory (`KeySet.Lookup`, `words`): held in arrays, each lookup
+/// retained and released them, and with both halves of a large topology
+/// loading at once that was a reference count both cores wrote for every
+/// call, consumer and retry policy.
+public final class Spellings<Word: Keyword>: @unchecked Sendable {
     public let set: KeySet
-    let words: [Word]
+    /// `Word.allCases`, in order; never freed (one per keyword type, for the process).
+    let words: UnsafeMutablePointer<Word>
 
     public init() {
-        words = Array(Word.allCases)
-        set = KeySet(words.map(\.rawValue))
+        let cases = Array(Word.allCases)
+        words = .allocate(capacity: max(cases.count, 1))
+        words.initialize(from: cases, count: cases.count)
+        set = KeySet(cases.map(\.rawValue))
     }
 
     /// The word spelled by these bytes, if any.
     public func word(for bytes: UnsafeBufferPointer<UInt8>) -> Word? {
-        set.index(of: bytes).map { words[$0] }
+        set.lookup.index(of: bytes).map { words[$0] }
     }
 }
 
@@ -299,55 +312,77 @@ public final class Spellings<Word: Keyword>: Sendable {
 /// millions of keys against short lists like these. A key's length, first
 /// and last byte pick the one name it can be, so most keys cost one table
 /// read and one `memcmp`.
-public struct KeySet: ExpressibleByArrayLiteral, Sendable {
+///
+/// A class whose tables live in raw memory it owns, read through `lookup`, a
+/// value of pointers: sets are shared between threads, and passing arrays to
+/// a lookup retains them (see `Spellings`). Immutable once made.
+public final class KeySet: ExpressibleByArrayLiteral, @unchecked Sendable {
     public let names: [String]
-    private let packed: [UInt8]
-    /// Name `i` is `packed[starts[i]..<starts[i + 1]]`.
-    private let starts: [Int]
-    /// Per slot of `slot(count:first:last:)`: the only name there, `none`, or `several`.
-    private let slots: [Int8]
-    private static let none: Int8 = -1, several: Int8 = -2
+    public let lookup: Lookup
+
+    /// The tables, without reference counting. Valid as long as the set.
+    public struct Lookup: @unchecked Sendable {
+        /// Name `i` is `packed[starts[i]..<starts[i + 1]]`.
+        fileprivate let packed: UnsafeMutablePointer<UInt8>
+        fileprivate let starts: UnsafeMutablePointer<Int>
+        /// Per slot of `slot(count:first:last:)`: the only name there, `none`, or `several`.
+        fileprivate let slots: UnsafeMutablePointer<Int8>
+        fileprivate let count: Int
+
+        /// The position of the name these bytes spell, if any.
+        public func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+            let slot = slots[KeySet.slot(count: bytes.count, first: base[0], last: base[bytes.count - 1])]
+            if slot == KeySet.none { return nil }
+            if slot != KeySet.several { return spells(Int(slot), bytes) ? Int(slot) : nil }
+            return (0..<count).first { spells($0, bytes) }
+        }
+
+        private func spells(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            let start = starts[index], length = starts[index + 1] - start
+            guard length == bytes.count, let base = bytes.baseAddress else { return false }
+            return memcmp(packed + start, base, length) == 0
+        }
+    }
+
+    fileprivate static let none: Int8 = -1, several: Int8 = -2
+    private static let slotCount = 64
 
     public init(_ names: [String]) {
         self.names = names
-        packed = names.flatMap { Array($0.utf8) }
-        var starts = [0]
-        for name in names { starts.append(starts[starts.count - 1] + name.utf8.count) }
-        self.starts = starts
-        var slots = [Int8](repeating: KeySet.none, count: 64)
+        let packedNames = names.flatMap { Array($0.utf8) }
+        let packed = UnsafeMutablePointer<UInt8>.allocate(capacity: max(packedNames.count, 1))
+        packed.initialize(from: packedNames, count: packedNames.count)
+        let starts = UnsafeMutablePointer<Int>.allocate(capacity: names.count + 1)
+        starts[0] = 0
+        for (index, name) in names.enumerated() { (starts + index + 1).initialize(to: starts[index] + name.utf8.count) }
+        var table = [Int8](repeating: KeySet.none, count: KeySet.slotCount)
         for (index, name) in names.enumerated() {
             let bytes = Array(name.utf8)
             guard let first = bytes.first, let last = bytes.last, index <= Int(Int8.max) else {
-                slots = [Int8](repeating: KeySet.several, count: 64)
+                table = [Int8](repeating: KeySet.several, count: KeySet.slotCount)
                 break
             }
             let slot = KeySet.slot(count: bytes.count, first: first, last: last)
-            slots[slot] = slots[slot] == KeySet.none ? Int8(index) : KeySet.several
+            table[slot] = table[slot] == KeySet.none ? Int8(index) : KeySet.several
         }
-        self.slots = slots
+        let slots = UnsafeMutablePointer<Int8>.allocate(capacity: KeySet.slotCount)
+        slots.initialize(from: table, count: KeySet.slotCount)
+        lookup = Lookup(packed: packed, starts: starts, slots: slots, count: names.count)
     }
 
-    public init(arrayLiteral names: String...) { self.init(names) }
+    public required convenience init(arrayLiteral names: String...) { self.init(names) }
 
-    private static func slot(count: Int, first: UInt8, last: UInt8) -> Int {
+    deinit {
+        lookup.packed.deallocate()
+        lookup.starts.deallocate()
+        lookup.slots.deallocate()
+    }
+
+    fileprivate static func slot(count: Int, first: UInt8, last: UInt8) -> Int {
         (count &* 7 &+ Int(first) &* 3 &+ Int(last)) & 63
     }
 
     /// The position in `names` of the name these bytes spell, if any.
-    public func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
-        let slot = slots[KeySet.slot(count: bytes.count, first: base[0], last: base[bytes.count - 1])]
-        if slot == KeySet.none { return nil }
-        if slot != KeySet.several { return spells(Int(slot), bytes) ? Int(slot) : nil }
-        return names.indices.first { spells($0, bytes) }
-    }
-
-    private func spells(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = starts[index], count = starts[index + 1] - start
-        guard count == bytes.count, let base = bytes.baseAddress else { return false }
-        return packed.withUnsafeBufferPointer { packed in
-            guard let names = packed.baseAddress else { return false }
-            return memcmp(names + start, base, count) == 0
-        }
-    }
+    public func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? { lookup.index(of: bytes) }
 }

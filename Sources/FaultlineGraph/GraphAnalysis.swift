@@ -88,7 +88,9 @@ public final class GraphAnalysis: Sendable {
 
     /// The operation name of a request-graph node, or nil.
     public func operationName(of node: Int) -> String? {
-        requests.operation(of: node).map { topology.services[requests.nodeService[node]].operations[$0].name }
+        // Not `map` with a closure, which copied the whole `Service` for one name.
+        guard let operation = requests.operation(of: node) else { return nil }
+        return topology.services[requests.nodeService[node]].operations[operation].name
     }
 }
 

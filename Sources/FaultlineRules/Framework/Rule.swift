@@ -59,7 +59,10 @@ public struct RuleContext: Sendable {
 
     /// The operation a call is declared under, if any.
     public func callerOperationName(_ call: Call) -> String? {
-        call.callerOperation.map { topology.services[call.caller].operations[$0].name }
+        // Not `map` with a closure: the closure copied the whole `Service`
+        // (a retain of each of its arrays) for one name.
+        guard let operation = call.callerOperation else { return nil }
+        return topology.services[call.caller].operations[operation].name
     }
 
     /// "checkout" or "checkout (PlaceOrder)", as a call's caller is named in messages.
@@ -69,8 +72,9 @@ public struct RuleContext: Sendable {
 
     /// "payments" or "payments.Charge", as a call's target is named in messages.
     public func targetLabel(_ call: Call) -> Label {
-        Label(service: serviceName(call.target), operation: call.targetOperation.map { topology.services[call.target].operations[$0].name },
-              style: .dotted)
+        var operationName: String?
+        if let operation = call.targetOperation { operationName = topology.services[call.target].operations[operation].name }
+        return Label(service: serviceName(call.target), operation: operationName, style: .dotted)
     }
 
     /// A finding that sits on a call's `to:` value.
@@ -82,8 +86,8 @@ public struct RuleContext: Sendable {
     /// A finding that sits at a request-graph node: its operation's key, or its service's key.
     public func finding(_ message: Message, onNode node: Int, path: [String]? = nil) -> Finding {
         let service = analysis.requests.nodeService[node]
-        let location = analysis.requests.operation(of: node).map { topology.services[service].operations[$0].location }
-            ?? topology.services[service].location
+        var location = topology.services[service].location
+        if let operation = analysis.requests.operation(of: node) { location = topology.services[service].operations[operation].location }
         return finding(message, at: location, service: serviceName(service), operation: analysis.operationName(of: node), path: path)
     }
 

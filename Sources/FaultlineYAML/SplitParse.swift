@@ -323,22 +323,21 @@ enum SplitParse {
             let nodeBase = Int32(first.nodes.count) - seedNodes
             let childBase = Int32(first.children.count) - seedChildren
             let byteBase = Int32(first.bytes.count) - seedBytes
-            let firstNewNode = first.nodes.count, firstNewChild = first.children.count
             // The node array on one core, the children and bytes on the other:
             // this part runs after both pieces, with nothing else to overlap.
             let nodes = first.nodes, children = first.children, bytes = first.bytes
             let offset = lineOffset
             _ = inParallel({
-                nodes.append(contentsOf: piece.nodes.elements(Int(seedNodes)..<piece.nodes.count))
-                let added = nodes.mutableElements(firstNewNode..<nodes.count)
-                for index in added.indices {
-                    added[index].line += offset
-                    added[index].start += added[index].kind == .scalar ? byteBase : childBase
+                nodes.append(contentsOf: piece.nodes.elements(Int(seedNodes)..<piece.nodes.count)) { node in
+                    var moved = node
+                    moved.line += offset
+                    moved.start += node.kind == .scalar ? byteBase : childBase
+                    return moved
                 }
             }, {
-                children.append(contentsOf: piece.children.elements(Int(seedChildren)..<piece.children.count))
-                let added = children.mutableElements(firstNewChild..<children.count)
-                for index in added.indices where added[index] >= seedNodes { added[index] += nodeBase }
+                children.append(contentsOf: piece.children.elements(Int(seedChildren)..<piece.children.count)) { child in
+                    child >= seedNodes ? child + nodeBase : child
+                }
                 bytes.append(contentsOf: piece.bytes.elements(Int(seedBytes)..<piece.bytes.count))
             })
             lineOffset += piece.endLine - 1

@@ -65,12 +65,6 @@ final class TrivialArray<Element: BitwiseCopyable>: @unchecked Sendable {
         return UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
     }
 
-    /// Elements `range`, writable, valid until the store next grows.
-    func mutableElements(_ range: Range<Int>) -> UnsafeMutableBufferPointer<Element> {
-        precondition(range.lowerBound >= 0 && range.upperBound <= count, "range out of range")
-        return UnsafeMutableBufferPointer(start: base + range.lowerBound, count: range.count)
-    }
-
     @inline(__always)
     func append(_ element: Element) {
         if count == capacity { grow(toHold: count + 1) }
@@ -82,6 +76,17 @@ final class TrivialArray<Element: BitwiseCopyable>: @unchecked Sendable {
         guard let source = elements.baseAddress, !elements.isEmpty else { return }
         if count + elements.count > capacity { grow(toHold: count + elements.count) }
         (base + count).initialize(from: source, count: elements.count)
+        count += elements.count
+    }
+
+    /// Appends each element as `transform` changes it: one pass over the
+    /// memory where a copy and then a fix-up would make two.
+    @inline(__always)
+    func append(contentsOf elements: UnsafeBufferPointer<Element>, transform: (Element) -> Element) {
+        guard !elements.isEmpty else { return }
+        if count + elements.count > capacity { grow(toHold: count + elements.count) }
+        let target = base + count
+        for index in elements.indices { (target + index).initialize(to: transform(elements[index])) }
         count += elements.count
     }
 

@@ -60,9 +60,18 @@ public struct Finding: @unchecked Sendable, Hashable {
     /// Mutated only through `Finding`'s setters, after a uniqueness check.
     private final class Storage: ManagedBuffer<Fields, UInt8> {
         static func make(_ fields: Fields, message: UnsafeBufferPointer<UInt8>) -> Storage {
-            var fields = fields
-            fields.messageCount = message.count
-            let buffer = Storage.create(minimumCapacity: message.count) { _ in fields }
+            make(message: message) { _ in fields }
+        }
+
+        /// `header` makes the fields in place: made first and then copied
+        /// in, each name would be retained and released twice more, and the
+        /// names are shared by the findings that rules on both cores make.
+        static func make(message: UnsafeBufferPointer<UInt8>, header: (_ messageCount: Int) -> Fields) -> Storage {
+            let buffer = Storage.create(minimumCapacity: message.count) { _ in
+                var fields = header(message.count)
+                fields.messageCount = message.count
+                return fields
+            }
             buffer.withUnsafeMutablePointerToElements { elements in
                 if let source = message.baseAddress { elements.initialize(from: source, count: message.count) }
             }
@@ -170,11 +179,11 @@ public struct Finding: @unchecked Sendable, Hashable {
 
     init(rule: String, severity: Severity, messageBytes message: UnsafeBufferPointer<UInt8>, service: String?, operation: String?,
          target: String?, channel: String?, datastore: String?, path: [String]?, location: SourceLocation) {
-        let rare = RareFields(channel: channel, datastore: datastore, path: path)
-        let fields = Fields(rule: rule, severity: severity, baselineState: nil, messageCount: 0, service: service,
-                            operation: operation, target: target, location: location,
-                            rare: rare.isEmpty ? nil : Rare(rare))
-        storage = Storage.make(fields, message: message)
+        let rare = channel == nil && datastore == nil && path == nil ? nil : Rare(RareFields(channel: channel, datastore: datastore, path: path))
+        storage = Storage.make(message: message) { count in
+            Fields(rule: rule, severity: severity, baselineState: nil, messageCount: count, service: service,
+                   operation: operation, target: target, location: location, rare: rare)
+        }
     }
 
     public static func == (lhs: Finding, rhs: Finding) -> Bool {

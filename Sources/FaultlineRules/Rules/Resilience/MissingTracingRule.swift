@@ -57,11 +57,15 @@ public struct MissingTracingRule: Rule {
     public static let weight = 5
 
     public func check(_ context: RuleContext) -> [Finding] {
-        context.topology.services.compactMap { service in
-            guard !service.external, !service.tracing else { return nil }
+        // Services are read in place: copying each one retains every list it
+        // holds, lists the rules on the other core are reading too.
+        let services = context.topology.services
+        return services.indices.compactMap { id in
+            guard !services[id].external, !services[id].tracing else { return nil }
+            let name = services[id].name
             return context.finding(
-                "\(service.name) does not emit distributed traces (no 'tracing: true'); every request through it leaves a gap in its trace, and the calls and messages it sends start new traces that cannot be joined to their cause — instrument it, propagate the trace context and set 'tracing: true'",
-                at: service.location, service: service.name)
+                "\(name) does not emit distributed traces (no 'tracing: true'); every request through it leaves a gap in its trace, and the calls and messages it sends start new traces that cannot be joined to their cause — instrument it, propagate the trace context and set 'tracing: true'",
+                at: services[id].location, service: name)
         }
     }
 }

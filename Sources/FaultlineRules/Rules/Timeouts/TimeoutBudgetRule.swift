@@ -75,10 +75,11 @@ public struct TimeoutBudgetRule: Rule {
                 if slowest.map({ time > $0.time }) ?? true { slowest = (node, time) }
             }
             guard let slowest, budget < slowest.time else { continue }
-            let service = context.topology.services[id]
+            // The name and place read in place, not the whole service copied.
+            let name = context.serviceName(id)
             findings.append(context.finding(
-                "\(service.name) allows itself \(budget) per request, but one request to \(context.nodeLabel(slowest.node)) can take \(slowest.time) in calls (\(context.worstCaseBreakdown(of: slowest.node))); its deadline fires while it still waits — cut retries and per-attempt timeouts, run independent calls in parallel, or raise the budget",
-                at: service.location, service: service.name))
+                "\(name) allows itself \(budget) per request, but one request to \(context.nodeLabel(slowest.node)) can take \(slowest.time) in calls (\(context.worstCaseBreakdown(of: slowest.node))); its deadline fires while it still waits — cut retries and per-attempt timeouts, run independent calls in parallel, or raise the budget",
+                at: context.topology.services[id].location, service: name))
         }
         return findings
     }

@@ -53,6 +53,10 @@ public struct Components: Sendable {
         members[memberOffsets[component]..<memberOffsets[component + 1]]
     }
 
+    /// Where a component's members are in `members` (see `RequestGraph.callSlots`).
+    @inlinable
+    public func memberSlots(of component: Int) -> Range<Int> { memberOffsets[component]..<memberOffsets[component + 1] }
+
     public func size(of component: Int) -> Int { memberOffsets[component + 1] - memberOffsets[component] }
 }
 

@@ -17,7 +17,9 @@ public struct ExternalReach: Sendable {
         // Reverse edges over required calls: who reaches node v, and by which call.
         var incomingCount = Array(repeating: 0, count: nodeCount + 1)
         for node in 0..<nodeCount {
-            for callID in requests.calls(of: node) where !topology.calls[callID].optional {
+            for slot in requests.callSlots(of: node) {
+                let callID = requests.nodeCalls[slot]
+                guard !topology.calls[callID].optional else { continue }
                 for target in requests.targetNodes(of: topology.calls[callID]) { incomingCount[target + 1] += 1 }
             }
         }
@@ -25,7 +27,9 @@ public struct ExternalReach: Sendable {
         var fill = incomingCount
         var sources = Array(repeating: 0, count: incomingCount[nodeCount])
         for node in 0..<nodeCount {
-            for callID in requests.calls(of: node) where !topology.calls[callID].optional {
+            for slot in requests.callSlots(of: node) {
+                let callID = requests.nodeCalls[slot]
+                guard !topology.calls[callID].optional else { continue }
                 for target in requests.targetNodes(of: topology.calls[callID]) {
                     sources[fill[target]] = node
                     fill[target] += 1
@@ -56,7 +60,9 @@ public struct ExternalReach: Sendable {
         for node in order {
             guard let hops = distance[node] else { continue }
             if hops == 0 { external[node] = requests.nodeService[node]; continue }
-            for callID in requests.calls(of: node) where !topology.calls[callID].optional {
+            for slot in requests.callSlots(of: node) {
+                let callID = requests.nodeCalls[slot]
+                guard !topology.calls[callID].optional else { continue }
                 for target in requests.targetNodes(of: topology.calls[callID]) where distance[target] == hops - 1 {
                     guard let reached = external[target] else { continue }
                     if external[node].map({ reached < $0 }) ?? true {
@@ -88,7 +94,8 @@ public struct WorstCaseTimes: Sendable {
         perNode = (0..<requests.nodeCount).map { node in
             var sequentialSum = Duration.zero
             var slowestParallel = Duration.zero
-            for callID in requests.calls(of: node) {
+            for slot in requests.callSlots(of: node) {
+                let callID = requests.nodeCalls[slot]
                 guard let worst = perCall[callID] else { continue }
                 if topology.calls[callID].parallel {
                     if worst > slowestParallel { slowestParallel = worst }

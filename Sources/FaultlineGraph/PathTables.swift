@@ -40,8 +40,10 @@ public struct PathTables: Sendable {
             var total = 0
             var worstProduct = 1
             var worstExit: ComponentExit?
-            for node in components.members(of: component) {
-                for callID in requests.calls(of: node) {
+            for memberSlot in components.memberSlots(of: component) {
+                let node = components.members[memberSlot]
+                for slot in requests.callSlots(of: node) {
+                    let callID = requests.nodeCalls[slot]
                     let call = topology.calls[callID]
                     var targetTotal = 0
                     for target in requests.targetNodes(of: call) {

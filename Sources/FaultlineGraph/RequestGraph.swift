@@ -62,6 +62,13 @@ public struct RequestGraph: Sendable {
 
     public func calls(of node: Int) -> ArraySlice<CallID> { nodeCalls[nodeCallOffsets[node]..<nodeCallOffsets[node + 1]] }
 
+    /// Where a node's calls are in `nodeCalls`. Loops over many nodes read
+    /// `nodeCalls[slot]` instead of taking `calls(of:)`: making the slice
+    /// retains the array, and the graph tables and the rules read it on both
+    /// cores at once, so its reference count went back and forth between them.
+    @inlinable
+    public func callSlots(of node: Int) -> Range<Int> { nodeCallOffsets[node]..<nodeCallOffsets[node + 1] }
+
     /// The nodes a call may reach: its named operation, or all of the target's.
     public func targetNodes(of call: Call) -> Range<Int> {
         if let operation = call.targetOperation { return firstNode[call.target] + operation ..< firstNode[call.target] + operation + 1 }

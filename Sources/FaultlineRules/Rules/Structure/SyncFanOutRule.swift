@@ -96,8 +96,8 @@ public struct SyncFanOutRule: Rule {
         for node in 0..<analysis.requests.nodeCount {
             let caller = analysis.requests.nodeService[node]
             targets.removeAll(keepingCapacity: true)
-            for callID in analysis.requests.calls(of: node) {
-                let target = topology.calls[callID].target
+            for slot in analysis.requests.callSlots(of: node) {
+                let target = topology.calls[analysis.requests.nodeCalls[slot]].target
                 guard target != caller, seenAt[target] != node else { continue }
                 seenAt[target] = node
                 targets.append(target)

@@ -48,7 +48,8 @@ extension RuleContext {
         largest.reserveCapacity(4)
         var sequentialCount = 0
         var slowestParallel: (call: CallID, time: Duration)?
-        for callID in analysis.requests.calls(of: node) {
+        for slot in analysis.requests.callSlots(of: node) {
+            let callID = analysis.requests.nodeCalls[slot]
             guard let worst = perCall[callID] else { continue }
             if topology.calls[callID].parallel {
                 if slowestParallel.map({ worst > $0.time }) ?? true { slowestParallel = (callID, worst) }

@@ -70,6 +70,34 @@ public struct ByteBuffer: ~Copyable {
         }
     }
 
+    /// Whether `count` bytes at `one` and `other` are equal. Keys and names
+    /// are mostly under 32 bytes, and the loader compares millions of them:
+    /// for those, calling `memcmp` costs more than comparing two overlapping
+    /// words or vectors in place.
+    @inlinable @inline(__always)
+    public static func equal(_ one: UnsafePointer<UInt8>, _ other: UnsafePointer<UInt8>, count: Int) -> Bool {
+        let a = UnsafeRawPointer(one), b = UnsafeRawPointer(other)
+        func word(_ base: UnsafeRawPointer, _ offset: Int) -> UInt64 { base.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
+        switch count {
+        case 16...32:
+            return (word(a, 0) ^ word(b, 0)) | (word(a, 8) ^ word(b, 8))
+                | (word(a, count - 16) ^ word(b, count - 16)) | (word(a, count - 8) ^ word(b, count - 8)) == 0
+        case 8..<16:
+            return (word(a, 0) ^ word(b, 0)) | (word(a, count - 8) ^ word(b, count - 8)) == 0
+        case 4..<8:
+            let head = a.loadUnaligned(as: UInt32.self) ^ b.loadUnaligned(as: UInt32.self)
+            let tail = a.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) ^ b.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            return head | tail == 0
+        case 1..<4:
+            // First, middle and last byte: with three or fewer, that is all of them.
+            return one[0] == other[0] && one[count / 2] == other[count / 2] && one[count - 1] == other[count - 1]
+        case 0:
+            return true
+        default:
+            return memcmp(one, other, count) == 0
+        }
+    }
+
     @inlinable
     public mutating func append(_ literal: StaticString) {
         append(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))

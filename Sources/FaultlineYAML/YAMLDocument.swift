@@ -138,7 +138,7 @@ public struct YAMLNode: Sendable {
         guard node.kind == .scalar, Int(node.count) == text.utf8CodeUnitCount else { return false }
         return withScalarBytes { bytes in
             guard let base = bytes.baseAddress else { return true }
-            return memcmp(base, text.utf8Start, bytes.count) == 0
+            return ByteBuffer.equal(base, text.utf8Start, count: bytes.count)
         } ?? false
     }
 
@@ -155,7 +155,7 @@ public struct YAMLNode: Sendable {
         var text = text
         return text.withUTF8 { expected in
             guard let base = bytes.baseAddress, let other = expected.baseAddress else { return bytes.isEmpty }
-            return memcmp(base, other, bytes.count) == 0
+            return ByteBuffer.equal(base, other, count: bytes.count)
         }
     }
 

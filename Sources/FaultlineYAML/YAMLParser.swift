@@ -489,7 +489,7 @@ struct DocumentBuilder {
         let one = bytes.elements(Int(first.start)..<Int(first.start) + count)
         let other = bytes.elements(Int(second.start)..<Int(second.start) + count)
         guard let oneBase = one.baseAddress, let otherBase = other.baseAddress else { return true }
-        return memcmp(oneBase, otherBase, count) == 0
+        return ByteBuffer.equal(oneBase, otherBase, count: count)
     }
 
     static func keyHash(_ key: Int32, nodes: TrivialArray<RawNode>, bytes: TrivialArray<UInt8>) -> Int {

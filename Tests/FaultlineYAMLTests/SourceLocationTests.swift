@@ -59,4 +59,26 @@ struct ByteBufferTests {
             #expect(Array(buffer.bytes) == expected, "length \(length) from offset \(offset)")
         }
     }
+
+    /// Equal bytes compare equal, and one byte changed anywhere compares
+    /// unequal, at every length the word-wise paths treat differently.
+    @Test("equal finds every single differing byte, at every length", arguments: Array(0...40) + [63, 64, 65, 1_000])
+    func equalFindsEveryDifference(length: Int) {
+        let one = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        one.withUnsafeBufferPointer { a in
+            var copy = one
+            copy.withUnsafeBufferPointer { b in
+                #expect(ByteBuffer.equal(a.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: length))
+            }
+            for position in 0..<length {
+                copy[position] ^= 0x20
+                copy.withUnsafeBufferPointer { b in
+                    if let first = a.baseAddress, let second = b.baseAddress {
+                        #expect(!ByteBuffer.equal(first, second, count: length), "length \(length), byte \(position)")
+                    }
+                }
+                copy[position] ^= 0x20
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import FaultlineYAML
 #if canImport(Glibc)
 import Glibc
 #else
@@ -148,7 +149,7 @@ final class NameTable: @unchecked Sendable {
         let start = Int(starts[id]), end = Int(starts[id + 1])
         guard end - start == name.count else { return false }
         guard let stored = bytes.baseAddress, let other = name.baseAddress else { return true }
-        return memcmp(stored + start, other, name.count) == 0
+        return ByteBuffer.equal(stored + start, other, count: name.count)
     }
 
     /// FNV-1a from a starting value drawn once per process: the table only

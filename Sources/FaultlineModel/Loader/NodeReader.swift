@@ -341,7 +341,7 @@ public final class KeySet: ExpressibleByArrayLiteral, @unchecked Sendable {
         private func spells(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
             let start = starts[index], length = starts[index + 1] - start
             guard length == bytes.count, let base = bytes.baseAddress else { return false }
-            return memcmp(packed + start, base, length) == 0
+            return ByteBuffer.equal(packed + start, base, count: length)
         }
     }
 

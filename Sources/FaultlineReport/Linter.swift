@@ -65,9 +65,13 @@ public struct Linter: Sendable {
             checked = timing.measure("rules (all, in parallel)") { analyzer.run(analysis, clock: timing.clock) }
         }
         for (rule, nanoseconds) in checked.durations { timing.record?("rule \(rule)", nanoseconds) }
-        var findings = timing.measure("sort") { Finding.sortedInReportOrder(releasing: &checked.findings) }
+        // Counted while sorting; suppressions and a baseline change how
+        // findings stand, and the report then counts them again.
+        var counts = Finding.Counts()
+        var findings = timing.measure("sort") { Finding.sortedInReportOrder(releasing: &checked.findings, counting: &counts) }
         let ran = Set(analyzer.rules.map { $0.description.id }.filter(configuration.isEnabled))
-        findings = timing.measure("suppress") { SuppressionEngine(inline: inline, configuration: configuration, ranRules: ran).apply(to: findings) }
+        let suppressions = SuppressionEngine(inline: inline, configuration: configuration, ranRules: ran)
+        findings = timing.measure("suppress") { suppressions.apply(to: findings) }
         if let relocation { findings = relocation.apply(to: findings) }
         var fixed: [Baseline.Entry] = []
         if let baseline {
@@ -76,8 +80,9 @@ public struct Linter: Sendable {
         let rules = analyzer.rules.map { $0.description }.filter { configuration.isEnabled($0.id) }
         var reported = topology
         if let relocation { reported.files = relocation.files }
+        let counted = suppressions.changesNothing && baseline == nil ? counts : nil
         return .success(Report(topology: reported, findings: findings, rules: rules, failOn: failOn,
-                               baselineUsed: baseline != nil, fixed: fixed))
+                               baselineUsed: baseline != nil, fixed: fixed, counts: counted))
     }
 }
 

@@ -30,14 +30,15 @@ public struct Report: Sendable {
     public let fixed: [Baseline.Entry]
 
     public init(topology: Topology, findings: [Finding], rules: [RuleDescription] = RuleCatalog.all.map { $0.description },
-                failOn: FailThreshold = .error, baselineUsed: Bool = false, fixed: [Baseline.Entry] = []) {
+                failOn: FailThreshold = .error, baselineUsed: Bool = false, fixed: [Baseline.Entry] = [],
+                counts: Finding.Counts? = nil) {
         system = topology.system
         files = topology.files
         serviceCount = topology.services.count
         callCount = topology.calls.count
         channelCount = topology.channels.count
         self.findings = findings
-        counts = Report.count(findings)
+        self.counts = counts ?? Finding.Counts.of(findings)
         self.rules = rules
         self.failOn = failOn
         self.baselineUsed = baselineUsed
@@ -59,40 +60,10 @@ public struct Report: Sendable {
     public var suppressedCount: Int { counts.suppressed }
     public var baselinedCount: Int { counts.baselined }
 
-    /// Counted once, when the report is made: every format prints them.
-    private let counts: (error: Int, warning: Int, note: Int, suppressed: Int, baselined: Int)
+    /// Counted once, when the report is made (or by the sort that put the
+    /// findings in order): every format prints them.
+    private let counts: Finding.Counts
 
-    /// Every finding's storage is a separate allocation, and reading them in
-    /// turn is mostly waiting on memory: a large report is counted in two
-    /// halves side by side.
-    private static func count(_ findings: [Finding]) -> (error: Int, warning: Int, note: Int, suppressed: Int, baselined: Int) {
-        let halves = findings.count < Finding.splitFrom ? [findings.indices] : [0..<findings.count / 2, findings.count / 2..<findings.count]
-        let parts = concurrentMap(halves.count) { half in
-            var counts = (error: 0, warning: 0, note: 0, suppressed: 0, baselined: 0)
-            for index in halves[half] {
-                let standing = findings[index].standing
-                if standing.isSuppressed {
-                    counts.suppressed += 1
-                } else if standing.baselineState == .unchanged {
-                    counts.baselined += 1
-                } else {
-                    switch standing.severity {
-                    case .error: counts.error += 1
-                    case .warning: counts.warning += 1
-                    case .note: counts.note += 1
-                    }
-                }
-            }
-            return counts
-        }
-        return parts.reduce(into: (error: 0, warning: 0, note: 0, suppressed: 0, baselined: 0)) { total, part in
-            total.error += part.error
-            total.warning += part.warning
-            total.note += part.note
-            total.suppressed += part.suppressed
-            total.baselined += part.baselined
-        }
-    }
     public var fixedCount: Int { fixed.reduce(0) { $0 + $1.count } }
 
     /// Whether the run fails the gate.

@@ -47,6 +47,32 @@ struct ReportOrderTests {
         #expect(owned.isEmpty)
     }
 
+    /// The sort counts the findings as it ranks them; the report takes
+    /// those counts instead of a second pass, so they must be the same.
+    @Test("the sort counts findings as a second pass would", arguments: [(300, 3, 4), (30_000, 7, 5)] as [(Int, Int, UInt64)])
+    func countsWhileSorting(count: Int, groupCount: Int, seed: UInt64) {
+        var groups = Self.groups(count: count, groups: groupCount, seed: seed)
+        var generator = SplitMix64(state: seed)
+        for group in groups.indices {
+            for index in groups[group].indices {
+                switch generator.next(below: 5) {
+                case 0: groups[group][index].severity = .error
+                case 1: groups[group][index].severity = .note
+                case 2: groups[group][index].baselineState = .unchanged
+                case 3: groups[group][index].suppression = Suppression(kind: .inline, reason: "r", location: groups[group][index].location)
+                default: break
+                }
+            }
+        }
+        let expected = Finding.Counts.of(Array(groups.joined()))
+        #expect(expected.error > 0 && expected.warning > 0 && expected.note > 0 && expected.suppressed > 0 && expected.baselined > 0)
+        #expect(expected.error + expected.warning + expected.note + expected.suppressed + expected.baselined == count)
+        var counted = Finding.Counts()
+        let sorted = Finding.sortedInReportOrder(releasing: &groups, counting: &counted)
+        #expect(counted == expected)
+        #expect(Finding.Counts.of(sorted) == expected)
+    }
+
     @Test("the merge splits where the first k of the merged runs end", arguments: [0, 1, 5, 9, 10, 11, 20] as [Int])
     func mergeSplit(count: Int) {
         let first = [1, 4, 6, 8, 10, 12, 14, 16, 18, 19], second = [0, 2, 3, 5, 7, 9, 11, 13, 15, 17]

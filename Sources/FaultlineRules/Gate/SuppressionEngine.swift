@@ -14,6 +14,9 @@ public struct SuppressionEngine: Sendable {
         self.ranRules = ranRules
     }
 
+    /// No inline suppression and no ignore entry: `apply` returns the findings as they are.
+    public var changesNothing: Bool { inline.isEmpty && configuration.ignores.isEmpty }
+
     private struct LineKey: Hashable {
         let file: String
         let line: Int

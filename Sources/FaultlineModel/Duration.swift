@@ -56,8 +56,9 @@ public struct Duration: Hashable, Comparable, Sendable, CustomStringConvertible 
     @usableFromInline var spelling: (whole: Int64, fraction: Int64, fractionDigits: Int, unit: StaticString)? {
         let us = microseconds
         if us == .max { return nil }
-        if us % 3_600_000_000 == 0 && us >= 3_600_000_000 { return (us / 3_600_000_000, 0, 0, "h") }
-        if us % 60_000_000 == 0 && us >= 60_000_000 { return (us / 60_000_000, 0, 0, "m") }
+        // Sizes first: most durations are under a minute, and the remainder is the dearer test.
+        if us >= 3_600_000_000 && us % 3_600_000_000 == 0 { return (us / 3_600_000_000, 0, 0, "h") }
+        if us >= 60_000_000 && us % 60_000_000 == 0 { return (us / 60_000_000, 0, 0, "m") }
         if us >= 1_000_000 { return Duration.decimal(us, unit: 1_000_000, digits: 6, name: "s") }
         if us % 1_000 == 0 { return (us / 1_000, 0, 0, "ms") }
         return Duration.decimal(us, unit: 1_000, digits: 3, name: "ms")

@@ -44,8 +44,6 @@ final class TrivialArray<Element: BitwiseCopyable>: @unchecked Sendable {
         return memory.bindMemory(to: Element.self, capacity: capacity)
     }
 
-    @inlinable var isEmpty: Bool { count == 0 }
-
     @inlinable
     subscript(index: Int) -> Element {
         get {
@@ -113,8 +111,6 @@ final class TrivialArray<Element: BitwiseCopyable>: @unchecked Sendable {
         precondition(newCount >= 0 && newCount <= count, "count out of range")
         count = newCount
     }
-
-    func removeAll() { count = 0 }
 
     private func grow(toHold needed: Int) {
         var newCapacity = capacity * 2

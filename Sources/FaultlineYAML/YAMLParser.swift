@@ -183,6 +183,10 @@ public enum YAMLParser {
 }
 
 /// Event-by-event construction of the compact node arrays.
+///
+/// The stores are classes (`TrivialArray`): a copy of a builder shares them,
+/// so only one copy may go on building (a split parse gives each piece its
+/// own builder, and a piece's builder starts from copies of the seed's stores).
 struct DocumentBuilder {
     private struct OpenCollection {
         var kind: RawNode.Kind

@@ -292,7 +292,7 @@ public protocol Keyword: RawRepresentable, CaseIterable, Sendable where RawValue
 /// call, consumer and retry policy.
 public final class Spellings<Word: Keyword>: @unchecked Sendable {
     public let set: KeySet
-    /// `Word.allCases`, in order; never freed (one per keyword type, for the process).
+    /// `Word.allCases`, in order.
     let words: UnsafeMutablePointer<Word>
 
     public init() {
@@ -301,6 +301,8 @@ public final class Spellings<Word: Keyword>: @unchecked Sendable {
         words.initialize(from: cases, count: cases.count)
         set = KeySet(cases.map(\.rawValue))
     }
+
+    deinit { words.deallocate() }
 
     /// The word spelled by these bytes, if any.
     public func word(for bytes: UnsafeBufferPointer<UInt8>) -> Word? {

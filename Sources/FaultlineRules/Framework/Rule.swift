@@ -86,8 +86,12 @@ public struct RuleContext: Sendable {
     /// A finding that sits at a request-graph node: its operation's key, or its service's key.
     public func finding(_ message: Message, onNode node: Int, path: [String]? = nil) -> Finding {
         let service = analysis.requests.nodeService[node]
-        var location = topology.services[service].location
-        if let operation = analysis.requests.operation(of: node) { location = topology.services[service].operations[operation].location }
+        let location: SourceLocation
+        if let operation = analysis.requests.operation(of: node) {
+            location = topology.services[service].operations[operation].location
+        } else {
+            location = topology.services[service].location
+        }
         return finding(message, at: location, service: serviceName(service), operation: analysis.operationName(of: node), path: path)
     }
 

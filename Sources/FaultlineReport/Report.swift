@@ -29,11 +29,13 @@ public struct Report: Sendable {
     /// Baseline entries that no longer occur.
     public let fixed: [Baseline.Entry]
 
-    public init(topology: Topology, findings: [Finding], rules: [RuleDescription] = RuleCatalog.all.map { $0.description },
+    /// `files` replaces the topology's own list (findings relocated to the
+    /// files a topology was generated from).
+    public init(topology: Topology, files: [String]? = nil, findings: [Finding], rules: [RuleDescription] = RuleCatalog.all.map { $0.description },
                 failOn: FailThreshold = .error, baselineUsed: Bool = false, fixed: [Baseline.Entry] = [],
                 counts: Finding.Counts? = nil) {
         system = topology.system
-        files = topology.files
+        self.files = files ?? topology.files
         serviceCount = topology.services.count
         callCount = topology.calls.count
         channelCount = topology.channels.count

@@ -51,3 +51,18 @@ private final class ParallelResults<T>: @unchecked Sendable {
         }
     }
 }
+
+/// Lets a worker free `value`: large structures made of many allocations
+/// take the main thread milliseconds to free, object by object, while the
+/// other core has time. The value is moved into the hand-off, so the
+/// worker's is the last reference whatever runs first.
+public func releaseInBackground<T>(_ value: consuming T) {
+    let handoff = Handoff(value)
+    DispatchQueue.global(qos: .userInitiated).async { handoff.value = nil }
+}
+
+/// Touched by the worker only, once the caller has let go of it.
+private final class Handoff<T>: @unchecked Sendable {
+    var value: T?
+    init(_ value: consuming T) { self.value = value }
+}

@@ -183,6 +183,9 @@ extension LoadFailure {
 /// Collects stage durations for `--timings` and prints them in order.
 enum StageTimer {
     nonisolated(unsafe) private static var stages: [(String, UInt64, Int)] = []
+    /// When the timer was made, at the start of the lint: the wall time
+    /// since then, less the stages, is the time spent between them.
+    nonisolated(unsafe) private static var started: UInt64 = 0
 
     static func now() -> UInt64 {
         var time = timespec()
@@ -191,7 +194,8 @@ enum StageTimer {
     }
 
     static func timing() -> Timing {
-        Timing(clock: { now() }, record: { stage, nanoseconds in stages.append((stage, nanoseconds, residentKiB())) })
+        started = now()
+        return Timing(clock: { now() }, record: { stage, nanoseconds in stages.append((stage, nanoseconds, residentKiB())) })
     }
 
     /// The process's resident memory now, in KiB (Linux; 0 elsewhere): what
@@ -217,6 +221,8 @@ enum StageTimer {
         // A rule's time is part of the rules stage, not a stage of its own.
         let total = stages.filter { !$0.0.hasPrefix("rule ") }.reduce(0) { $0 + $1.1 }
         let peak = peakKiB()
+        let elapsed = now() - started
+        let between = elapsed > total ? elapsed - total : 0
         var out = "faultline timings (ms; resident memory at the end of the stage, MiB):\n"
         for (stage, nanoseconds, peak) in stages {
             let indent = stage.hasPrefix("rule ") ? "    " : ""
@@ -224,6 +230,9 @@ enum StageTimer {
             let memory = stage.hasPrefix("rule ") ? "     " : String(repeating: " ", count: max(0, 5 - String(peak / 1024).count)) + String(peak / 1024)
             out += "  " + String(format3(Double(nanoseconds) / 1_000_000)) + "  \(memory)  \(indent)\(stage)\n"
         }
+        // Freeing, joining threads, starting the next stage: none of them
+        // is a stage, and all of them are waited for.
+        out += "  " + format3(Double(between) / 1_000_000) + "         between the stages\n"
         out += "  " + format3(Double(total) / 1_000_000) + "  \(String(repeating: " ", count: max(0, 5 - String(peak / 1024).count)))\(peak / 1024)  total of the stages; peak memory\n"
         printError(out)
     }

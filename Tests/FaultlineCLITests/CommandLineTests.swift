@@ -81,7 +81,7 @@ struct CommandLineTests {
         #expect(timed.status == plain.status)
         #expect(timed.stdout == plain.stdout)
         let lines = timed.stderr.split(separator: "\n").map(String.init)
-        let stages = ["read", "suppressions", "parse", "load", "graph", "rules (all, in parallel)", "sort", "suppress", "report", "total of the stages; peak memory"]
+        let stages = ["read", "suppressions", "parse", "load", "graph", "rules (all, in parallel)", "sort", "suppress", "report", "between the stages", "total of the stages; peak memory"]
         for stage in stages {
             #expect(lines.contains { $0.hasSuffix("  \(stage)") }, "no line for \(stage)")
         }

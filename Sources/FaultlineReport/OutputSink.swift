@@ -33,10 +33,21 @@ public final class OutputSink {
         flushIfFull()
     }
 
+    /// Large pieces (a rendered part of the findings, hundreds of kilobytes)
+    /// go to the descriptor as they are, after what is buffered: copying them
+    /// into the buffer first was a second pass over the whole report, on the
+    /// one thread that writes while the others wait.
     func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if descriptor != nil, bytes.count >= OutputSink.writtenDirectly {
+            flush()
+            send(UnsafeRawBufferPointer(bytes))
+            return
+        }
         buffer.append(contentsOf: bytes)
         flushIfFull()
     }
+
+    static let writtenDirectly = 64 << 10
 
     private func flushIfFull() {
         if descriptor != nil, buffer.count >= OutputSink.chunk { flush() }
@@ -44,21 +55,22 @@ public final class OutputSink {
 
     /// Writes what is buffered; with no descriptor, does nothing.
     public func flush() {
-        guard let descriptor, failure == nil else { buffer.removeAll(keepingCapacity: true); return }
-        buffer.withUnsafeBytes { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                offset += written
-            }
-        }
+        if descriptor != nil { buffer.withUnsafeBytes { send($0) } }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func send(_ bytes: UnsafeRawBufferPointer) {
+        guard let descriptor, failure == nil, let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                failure = String(cString: strerror(errno))
+                return
+            }
+            offset += written
+        }
     }
 
     /// What a memory sink collected.

@@ -2,7 +2,13 @@
 import FaultlineModel
 import FaultlineRules
 import FaultlineYAML
+import FaultlineTestSupport
 import Testing
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 /// The JSON report renders its findings in parts, side by side: however the
 /// findings are cut into parts, the bytes are the same.
@@ -33,6 +39,29 @@ struct JSONPartsTests {
         #expect(JSONReporter().render(report) == whole)
         #expect(whole.hasSuffix("}\n"))
         if count == 0 { #expect(whole.contains("\"findings\": []\n")) }
+    }
+
+    /// Parts past `OutputSink.writtenDirectly` skip the sink's buffer: they
+    /// must still land after what was buffered before them, in order.
+    @Test("a report written to a file is the rendered report, byte for byte", arguments: [3, 4_097])
+    func writtenToFile(_ count: Int) throws {
+        let report = try Self.report(findings: count)
+        let expected = JSONReporter().render(report)
+        let path = "/tmp/faultline-sink-\(getpid())-\(count).json"
+        defer { unlink(path) }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try #require(descriptor >= 0)
+        let sink = OutputSink(descriptor: descriptor)
+        // Parts of 2 048 findings are far past the direct-write size; a small part size keeps some below it.
+        JSONReporter().write(report, to: sink)
+        sink.write("tail, buffered\n")
+        JSONReporter(partSize: 7).write(report, to: sink)
+        sink.flush()
+        close(descriptor)
+        #expect(sink.failure == nil)
+        let written = String(decoding: try readFileBytes(path), as: UTF8.self)
+        #expect(written == expected + "tail, buffered\n" + expected)
+        if count > 1_000 { #expect(expected.utf8.count / 2 > OutputSink.writtenDirectly) }
     }
 }
 

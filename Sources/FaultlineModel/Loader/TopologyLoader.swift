@@ -109,6 +109,37 @@ private enum DatastoreKey: String, Keyword {
     static let spellings = Spellings<Self>()
 }
 
+/// Room for calls in memory another array owns: a capacity check and a store.
+private struct CallSlots {
+    private var base: UnsafeMutablePointer<Call>?
+    private var capacity = 0
+    private(set) var count = 0
+
+    init() {}
+
+    init(base: UnsafeMutablePointer<Call>, capacity: Int) {
+        self.base = base
+        self.capacity = capacity
+    }
+
+    /// False, with nothing written, when there is no room.
+    mutating func append(_ call: Call) -> Bool {
+        guard let base, count < capacity else { return false }
+        (base + count).initialize(to: call)
+        count += 1
+        return true
+    }
+
+    /// The calls written, moved out into an array; the room is empty again.
+    mutating func moveOut() -> [Call] {
+        guard let base else { return [] }
+        let calls = Array(UnsafeBufferPointer(start: base, count: count))
+        base.deinitialize(count: count)
+        count = 0
+        return calls
+    }
+}
+
 /// What a file's `defaults:` supplies to the calls declared in that file.
 private struct FileDefaults {
     var timeout: Duration?
@@ -146,6 +177,9 @@ private final class LoadSession {
     var operationDeclarations: [[(name: String, key: YAMLNode, value: YAMLNode)]] = []
 
     var calls: [Call] = []
+    /// A half's part of the shared array of calls (see `readDeclared`);
+    /// calls go to `calls` once it is full, and always without one.
+    var callSlots = CallSlots()
     /// The id of this session's first call: the second half of a large
     /// topology numbers its calls after the first half's.
     var firstCallID = 0
@@ -217,26 +251,48 @@ private final class LoadSession {
                     channelDeclarations.map(readChannel), datastoreDeclarations.map(readDatastore))
         }
         let halves = [fork(), fork()]
-        halves[0].calls.reserveCapacity(halfCallEntries.first + halfCallEntries.second)
-        halves[1].calls.reserveCapacity(halfCallEntries.second)
-        halves[1].firstCallID = halfCallEntries.first
+        let (firstEntries, secondEntries) = halfCallEntries
+        halves[1].firstCallID = firstEntries
         let secondHalf = secondHalf, middle = middle
         var channels: [Channel] = [], datastores: [Datastore] = []
-        var services = [Service](unsafeUninitializedCapacity: declarations.count) { buffer, initialized in
-            guard let base = buffer.baseAddress else { return }
-            (channels, datastores) = inParallel({
-                for id in 0..<middle { (base + id).initialize(to: halves[0].readService(declarations[id], id: id)) }
-                return halves[0].channelDeclarations.map(halves[0].readChannel)
-            }, {
-                for offset in secondHalf.indices {
-                    (base + middle + offset).initialize(to: halves[1].readService(secondHalf[offset], id: middle + offset))
-                }
-                return halves[1].datastoreDeclarations.map(halves[1].readDatastore)
-            })
-            initialized = declarations.count
+        var services: [Service] = []
+        // Each half writes its calls into its own part of one array, the
+        // second's part starting where the first half's call entries end:
+        // when every entry was a call, the parts meet and nothing is copied.
+        // (Appending the second half's calls after the join was 12 MB of
+        // fresh pages written by one core while the other waited.)
+        var joined = true
+        calls = [Call](unsafeUninitializedCapacity: firstEntries + secondEntries) { buffer, initialized in
+            guard let callBase = buffer.baseAddress else { return }
+            halves[0].callSlots = CallSlots(base: callBase, capacity: firstEntries)
+            halves[1].callSlots = CallSlots(base: callBase + firstEntries, capacity: secondEntries)
+            services = [Service](unsafeUninitializedCapacity: declarations.count) { buffer, initialized in
+                guard let base = buffer.baseAddress else { return }
+                (channels, datastores) = inParallel({
+                    for id in 0..<middle { (base + id).initialize(to: halves[0].readService(declarations[id], id: id)) }
+                    return halves[0].channelDeclarations.map(halves[0].readChannel)
+                }, {
+                    for offset in secondHalf.indices {
+                        (base + middle + offset).initialize(to: halves[1].readService(secondHalf[offset], id: middle + offset))
+                    }
+                    return halves[1].datastoreDeclarations.map(halves[1].readDatastore)
+                })
+                initialized = declarations.count
+            }
+            if halves[0].callSlots.count == firstEntries, halves[0].calls.isEmpty, halves[1].calls.isEmpty {
+                initialized = firstEntries + halves[1].callSlots.count
+            } else {
+                // Some entry was not a call (the load fails with its
+                // diagnostic), or a half had more calls than entries: the
+                // parts are gathered into the sessions' own arrays, in order.
+                halves[0].calls = halves[0].callSlots.moveOut() + halves[0].calls
+                halves[1].calls = halves[1].callSlots.moveOut() + halves[1].calls
+                joined = false
+            }
         }
         reader.append(halves[0].reader.diagnostics)
         reader.append(halves[1].reader.diagnostics)
+        guard !joined else { return (services, channels, datastores) }
         let misnumbering = halves[0].calls.count - halves[1].firstCallID
         if misnumbering != 0 {
             for index in middle..<services.count {
@@ -246,8 +302,7 @@ private final class LoadSession {
                 }
             }
         }
-        swap(&calls, &halves[0].calls)
-        calls.append(contentsOf: halves[1].calls)
+        calls = halves[0].calls + halves[1].calls
         return (services, channels, datastores)
     }
 
@@ -511,8 +566,8 @@ private final class LoadSession {
         var ids: [CallID] = []
         _ = reader.forEachElement(of: node, what: "'calls'") { element in
             if let call = readCall(element, caller: caller, operation: operation, file: file) {
-                ids.append(firstCallID + calls.count)
-                calls.append(call)
+                ids.append(firstCallID + callSlots.count + calls.count)
+                if !callSlots.append(call) { calls.append(call) }
             }
         }
         return ids

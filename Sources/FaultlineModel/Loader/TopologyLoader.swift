@@ -440,29 +440,56 @@ private final class LoadSession {
             return
         }
         middle = count / 2
-        secondHalf = serviceDeclarations[middle...].map { declaration in
-            Declaration(name: declaration.name, key: twinned(declaration.key), value: twinned(declaration.value), file: declaration.file)
+        let middle = middle, declarations = serviceDeclarations
+        // Twins made here, once per document, so that the second half can
+        // map its own declarations onto them side by side with the first.
+        var lastDocument: ObjectIdentifier?
+        for declaration in declarations[middle...] where ObjectIdentifier(declaration.key.document) != lastDocument {
+            lastDocument = ObjectIdentifier(declaration.key.document)
+            _ = twinned(declaration.key)
         }
-        let parts = concurrentMap(2) { half in
-            let reader = NodeReader()
-            let declarations = half == 0 ? Array(serviceDeclarations[..<middle]) : secondHalf
-            var ids: [[String: Int]?] = [], lists: [[(name: String, key: YAMLNode, value: YAMLNode)]] = []
-            ids.reserveCapacity(declarations.count)
-            lists.reserveCapacity(declarations.count)
-            var callEntries = 0
-            for declaration in declarations {
-                let (serviceIDs, list) = LoadSession.operations(of: declaration, reader: reader)
-                ids.append(serviceIDs)
-                lists.append(list)
-                callEntries += LoadSession.callEntryCount(of: declaration, operations: list)
+        let twins = twins
+        var halves: [(reader: NodeReader, callEntries: Int, secondHalf: [Declaration])] = []
+        // Both halves write straight into the session's lists: joined
+        // after, they were copied once more on one core.
+        operationIDs = [[String: Int]?](unsafeUninitializedCapacity: count) { idsBuffer, idsInitialized in
+            operationDeclarations = [[(name: String, key: YAMLNode, value: YAMLNode)]](unsafeUninitializedCapacity: count) { listsBuffer, listsInitialized in
+                guard let idsBase = idsBuffer.baseAddress, let listsBase = listsBuffer.baseAddress else { return }
+                halves = concurrentMap(2) { half in
+                    let reader = NodeReader()
+                    let range = half == 0 ? 0..<middle : middle..<count
+                    var secondHalf: [Declaration] = []
+                    if half == 1 {
+                        secondHalf.reserveCapacity(range.count)
+                        var twin: (of: ObjectIdentifier, document: YAMLDocument)?
+                        for declaration in declarations[range] {
+                            let document = declaration.key.document
+                            if twin?.of != ObjectIdentifier(document) {
+                                twin = twins[ObjectIdentifier(document)].map { (ObjectIdentifier(document), $0) }
+                            }
+                            guard let twin else { secondHalf.append(declaration); continue }
+                            secondHalf.append(Declaration(name: declaration.name, key: declaration.key.inTwin(twin.document),
+                                                          value: declaration.value.inTwin(twin.document), file: declaration.file))
+                        }
+                    }
+                    var callEntries = 0
+                    for index in range {
+                        let declaration = half == 0 ? declarations[index] : secondHalf[index - middle]
+                        let (serviceIDs, list) = LoadSession.operations(of: declaration, reader: reader)
+                        (idsBase + index).initialize(to: serviceIDs)
+                        (listsBase + index).initialize(to: list)
+                        callEntries += LoadSession.callEntryCount(of: declaration, operations: list)
+                    }
+                    return (reader, callEntries, secondHalf)
+                }
+                listsInitialized = count
             }
-            return (ids: ids, lists: lists, reader: reader, callEntries: callEntries)
+            idsInitialized = count
         }
-        operationIDs = parts[0].ids + parts[1].ids
-        operationDeclarations = parts[0].lists + parts[1].lists
-        reader.append(parts[0].reader.diagnostics)
-        reader.append(parts[1].reader.diagnostics)
-        halfCallEntries = (parts[0].callEntries, parts[1].callEntries)
+        secondHalf = halves[1].secondHalf
+        reader.append(halves[0].reader.diagnostics)
+        reader.append(halves[1].reader.diagnostics)
+        halfCallEntries = (halves[0].callEntries, halves[1].callEntries)
     }
 
     /// Beyond this many operations a service's are found through a dictionary.

@@ -323,22 +323,35 @@ enum SplitParse {
             let nodeBase = Int32(first.nodes.count) - seedNodes
             let childBase = Int32(first.children.count) - seedChildren
             let byteBase = Int32(first.bytes.count) - seedBytes
-            // The node array on one core, the children and bytes on the other:
-            // this part runs after both pieces, with nothing else to overlap.
-            let nodes = first.nodes, children = first.children, bytes = first.bytes
+            // Two shares of equal size, one per core: the start of the node
+            // array on one, the rest of it with the children and bytes on the
+            // other. This part runs after both pieces, with nothing to overlap.
             let offset = lineOffset
-            _ = inParallel({
-                nodes.append(contentsOf: piece.nodes.elements(Int(seedNodes)..<piece.nodes.count)) { node in
+            let newNodes = piece.nodes.elements(Int(seedNodes)..<piece.nodes.count)
+            let newChildren = piece.children.elements(Int(seedChildren)..<piece.children.count)
+            let newBytes = piece.bytes.elements(Int(seedBytes)..<piece.bytes.count)
+            let nodeTarget = first.nodes.appendUninitialized(newNodes.count)
+            let childTarget = first.children.appendUninitialized(newChildren.count)
+            let byteTarget = first.bytes.appendUninitialized(newBytes.count)
+            let nodeStride = MemoryLayout<RawNode>.stride, childStride = MemoryLayout<Int32>.stride
+            let totalBytes = newNodes.count * nodeStride + newChildren.count * childStride + newBytes.count
+            let nodesFirst = min(newNodes.count, totalBytes / 2 / nodeStride)
+            @inline(__always) func moveNodes(_ range: Range<Int>) {
+                for index in range {
+                    let node = newNodes[index]
                     var moved = node
                     moved.line += offset
                     moved.start += node.kind == .scalar ? byteBase : childBase
-                    return moved
+                    (nodeTarget + index).initialize(to: moved)
                 }
-            }, {
-                children.append(contentsOf: piece.children.elements(Int(seedChildren)..<piece.children.count)) { child in
-                    child >= seedNodes ? child + nodeBase : child
+            }
+            _ = inParallel({ moveNodes(0..<nodesFirst) }, {
+                moveNodes(nodesFirst..<newNodes.count)
+                for index in newChildren.indices {
+                    let child = newChildren[index]
+                    (childTarget + index).initialize(to: child >= seedNodes ? child + nodeBase : child)
                 }
-                bytes.append(contentsOf: piece.bytes.elements(Int(seedBytes)..<piece.bytes.count))
+                if let source = newBytes.baseAddress { byteTarget.initialize(from: source, count: newBytes.count) }
             })
             lineOffset += piece.endLine - 1
 

@@ -77,15 +77,14 @@ final class TrivialArray<Element: BitwiseCopyable>: @unchecked Sendable {
         count += elements.count
     }
 
-    /// Appends each element as `transform` changes it: one pass over the
-    /// memory where a copy and then a fix-up would make two.
-    @inline(__always)
-    func append(contentsOf elements: UnsafeBufferPointer<Element>, transform: (Element) -> Element) {
-        guard !elements.isEmpty else { return }
-        if count + elements.count > capacity { grow(toHold: count + elements.count) }
-        let target = base + count
-        for index in elements.indices { (target + index).initialize(to: transform(elements[index])) }
-        count += elements.count
+    /// Room for `count` more elements at the end, counted as written: the
+    /// caller initializes them (from several threads, each its own range)
+    /// before anything reads them. Valid until the store next grows.
+    func appendUninitialized(_ count: Int) -> UnsafeMutablePointer<Element> {
+        if self.count + count > capacity { grow(toHold: self.count + count) }
+        let start = base + self.count
+        self.count += count
+        return start
     }
 
     func append(contentsOf elements: [Element]) {

@@ -73,6 +73,13 @@ func printError(_ text: String) {
 /// a third fewer page faults. The padding also keeps up to that much freed
 /// memory instead of returning it; the sort makes room for it (see
 /// `Finding.sortedInReportOrder`).
+///
+/// Arenas are limited to one per core. The work runs on one thread per
+/// core, but when another process takes a core, Dispatch may hand a part of
+/// it to a further thread, which then gets an arena of its own; the findings
+/// it writes there leave memory that the other arenas cannot reuse. On a busy
+/// machine a third of the runs at 50 000 services peaked at 225–233 MiB
+/// instead of 205–209 (with no change in time).
 enum MemoryPolicy {
     #if canImport(Glibc)
     @_silgen_name("mallopt")
@@ -80,6 +87,7 @@ enum MemoryPolicy {
     private static let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD
     private static let trimThreshold: Int32 = -1  // M_TRIM_THRESHOLD
     private static let topPad: Int32 = -2  // M_TOP_PAD
+    private static let arenaMax: Int32 = -8  // M_ARENA_MAX
     #endif
 
     static func apply() {
@@ -87,6 +95,7 @@ enum MemoryPolicy {
         _ = mallopt(mmapThreshold, 128 * 1024)
         _ = mallopt(trimThreshold, 128 * 1024)
         _ = mallopt(topPad, 64 << 20)
+        _ = mallopt(arenaMax, Int32(clamping: max(2, sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
         #endif
     }
 }

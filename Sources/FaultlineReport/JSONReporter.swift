@@ -51,24 +51,32 @@ public struct JSONReporter: Sendable {
         json.key("findings")
         json.beginArray()
         // Findings are rendered in parts, side by side on every core, and
-        // written in order: the report's bulk is this array. The part
-        // buffers are made once and reused for every round.
+        // written in order: the report's bulk is this array. Two sets of part
+        // buffers, made once and reused: while one round is written (a copy
+        // into the page cache when the report goes to a file, 30-80 ms for
+        // the 142 MB of 50 000 services), the next is rendered into the other.
         let findings = report.findings
         let partCount = (findings.count + partSize - 1) / partSize
-        let rendered = RenderedParts(count: min(JSONReporter.partsAtOnce, partCount), capacity: partSize * 400)
-        var firstPart = 0
+        let setSize = min(JSONReporter.partsAtOnce, partCount)
+        let sets = [RenderedParts(count: setSize, capacity: partSize * 400), RenderedParts(count: setSize, capacity: partSize * 400)]
         json.drain(into: sink)
+        let writer = RoundWriter(sink: sink)
+        var firstPart = 0, round = 0
         while firstPart < partCount {
             let parts = min(JSONReporter.partsAtOnce, partCount - firstPart)
-            let roundStart = firstPart
+            let roundStart = firstPart, rendered = sets[round % 2]
             DispatchQueue.concurrentPerform(iterations: parts) { offset in
                 let part = roundStart + offset
                 rendered.render(findings[part * partSize..<min(findings.count, (part + 1) * partSize)],
                                 afterItems: part > 0, into: offset)
             }
-            if rendered.drain(parts, into: sink) { json.noteItemsWritten() }
+            if rendered.holdsAnything(parts) { json.noteItemsWritten() }
+            // The other set, written last round, is rendered into next.
+            writer.write(parts, of: rendered)
             firstPart += parts
+            round += 1
         }
+        writer.finish()
         json.endArray()
         if report.baselineUsed {
             json.key("fixed")
@@ -161,13 +169,32 @@ private final class RenderedParts: @unchecked Sendable {
         for finding in findings { JSONReporter.write(finding, to: &writers[slot]) }
     }
 
-    /// Writes the first `parts` buffers to the sink; true when they held anything.
-    func drain(_ parts: Int, into sink: OutputSink) -> Bool {
-        var wrote = false
-        for index in 0..<parts where !writers[index].isEmpty {
-            writers[index].drain(into: sink)
-            wrote = true
-        }
-        return wrote
+    func holdsAnything(_ parts: Int) -> Bool { (0..<parts).contains { !writers[$0].isEmpty } }
+
+    /// Writes the first `parts` buffers to the sink.
+    func drain(_ parts: Int, into sink: OutputSink) {
+        for index in 0..<parts where !writers[index].isEmpty { writers[index].drain(into: sink) }
     }
+}
+
+/// Writes rounds of rendered parts on a thread of its own, one round at a
+/// time and in order, while the caller renders the next round into another
+/// set of buffers. Only this thread touches the sink between `init` and
+/// `finish` (hence `@unchecked Sendable`): each write waits for the one
+/// before it, and `finish` for the last.
+private final class RoundWriter: @unchecked Sendable {
+    private let sink: OutputSink
+    private let queue = DispatchQueue(label: "faultline.json-report")
+    private let lastRound = DispatchGroup()
+
+    init(sink: OutputSink) { self.sink = sink }
+
+    /// Returns once the round before has been written, so that its buffers
+    /// may be rendered into again.
+    func write(_ parts: Int, of rendered: RenderedParts) {
+        lastRound.wait()
+        queue.async(group: lastRound) { rendered.drain(parts, into: self.sink) }
+    }
+
+    func finish() { lastRound.wait() }
 }

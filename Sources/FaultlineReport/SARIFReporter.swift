@@ -12,7 +12,12 @@ public struct SARIFReporter: Sendable {
     /// reformatting, so viewers can track a finding across commits.
     public static let fingerprintKey: StaticString = "faultline/v1"
 
-    public init() {}
+    /// Results per part rendered at once (see `FindingItems`); any size gives the same bytes.
+    let partSize: Int
+
+    public init() { partSize = FindingItems.defaultPartSize }
+
+    init(partSize: Int) { self.partSize = max(1, partSize) }
 
     public func render(_ report: Report) -> String {
         let sink = OutputSink()
@@ -26,8 +31,6 @@ public struct SARIFReporter: Sendable {
         var ruleIndex: [String: Int] = [:]
         for (index, rule) in report.rules.enumerated() where ruleIndex[rule.id] == nil { ruleIndex[rule.id] = index }
         let artifacts = Self.artifacts(of: report)
-        var artifactIndex: [String: Int] = [:]
-        for (index, file) in artifacts.enumerated() where artifactIndex[file] == nil { artifactIndex[file] = index }
 
         var json = JSONWriter(capacity: 64 * 1024 + report.rules.count * 2500)
         json.beginObject()
@@ -66,18 +69,22 @@ public struct SARIFReporter: Sendable {
 
         json.key("results")
         json.beginArray()
-        for finding in report.findings {
+        // Each file's URI made once, not once per finding and suppression.
+        let files = FileURIs(artifacts: artifacts)
+        let baselineUsed = report.baselineUsed, ruleIndexes = ruleIndex
+        FindingItems(partSize: partSize).write(report.findings, insideArrayAtDepth: 4, of: &json, to: sink) { finding, json in
             json.beginObject()
             json.field("ruleId", finding.rule)
-            if let index = ruleIndex[finding.rule] { json.field("ruleIndex", index) }
+            if let index = ruleIndexes[finding.rule] { json.field("ruleIndex", index) }
             json.field("level", Self.level(finding.severity))
             json.key("message")
             json.beginObject()
-            json.field("text", finding.message)
+            json.key("text")
+            finding.withMessageBytes { json.value(utf8: $0) }
             json.endObject()
             json.key("locations")
             json.beginArray()
-            writeLocation(finding.location, artifactIndex: artifactIndex[finding.location.file], to: &json)
+            Self.writeLocation(finding.location, files: files, to: &json)
             json.endArray()
             json.key("partialFingerprints")
             json.beginObject()
@@ -91,15 +98,14 @@ public struct SARIFReporter: Sendable {
                 json.field("status", "accepted")
                 json.field("justification", suppression.reason)
                 json.key("location")
-                writeLocation(suppression.location, artifactIndex: artifactIndex[suppression.location.file], to: &json)
+                Self.writeLocation(suppression.location, files: files, to: &json)
                 json.endObject()
                 json.endArray()
             }
-            if report.baselineUsed, let state = finding.baselineState {
+            if baselineUsed, let state = finding.baselineState {
                 json.field("baselineState", state.rawValue)
             }
             json.endObject()
-            if json.output.count >= 32 * 1024 { json.drain(into: sink) }
         }
         json.endArray()
 
@@ -147,14 +153,15 @@ public struct SARIFReporter: Sendable {
         json.endObject()
     }
 
-    private func writeLocation(_ location: SourceLocation, artifactIndex: Int?, to json: inout JSONWriter) {
+    private static func writeLocation(_ location: SourceLocation, files: FileURIs, to json: inout JSONWriter) {
+        let file = files[location.fileID]
         json.beginObject()
         json.key("physicalLocation")
         json.beginObject()
         json.key("artifactLocation")
         json.beginObject()
-        json.field("uri", Self.uri(location.file))
-        if let artifactIndex { json.field("index", artifactIndex) }
+        json.field("uri", file.uri)
+        if let index = file.index { json.field("index", index) }
         json.endObject()
         json.key("region")
         json.beginObject()
@@ -165,15 +172,35 @@ public struct SARIFReporter: Sendable {
         json.endObject()
     }
 
+    /// Each file's URI and place among the artifacts, by the file's number:
+    /// found once per file, read once per finding.
+    private struct FileURIs: Sendable {
+        private var byID: [UInt32: (uri: String, index: Int?)] = [:]
+
+        init(artifacts: [String]) {
+            for (index, file) in artifacts.enumerated() {
+                let id = FileNames.shared.id(of: file)
+                if byID[id] == nil { byID[id] = (SARIFReporter.uri(file), index) }
+            }
+        }
+
+        subscript(id: UInt32) -> (uri: String, index: Int?) {
+            byID[id] ?? (SARIFReporter.uri(FileNames.shared.name(of: id)), nil)
+        }
+    }
+
     /// The input files, then any other file a finding or suppression points at
     /// (a configuration file's `ignore:` entry, say), in name order.
     static func artifacts(of report: Report) -> [String] {
-        let listed = Set(report.files)
-        var extra = Set<String>()
+        // Compared by the files' numbers: a name is looked up once per file, not once per finding.
+        var seen = Set(report.files.map { FileNames.shared.id(of: $0) })
+        var extra: [String] = []
+        func note(_ location: SourceLocation) {
+            if seen.insert(location.fileID).inserted { extra.append(location.file) }
+        }
         for finding in report.findings {
-            for file in [finding.location.file, finding.suppression?.location.file].compactMap({ $0 }) where !listed.contains(file) {
-                extra.insert(file)
-            }
+            note(finding.location)
+            if let suppression = finding.suppression { note(suppression.location) }
         }
         return report.files + extra.sorted()
     }

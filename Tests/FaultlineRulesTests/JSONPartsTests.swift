@@ -41,6 +41,17 @@ struct JSONPartsTests {
         if count == 0 { #expect(whole.contains("\"findings\": []\n")) }
     }
 
+    @Test("SARIF results rendered in parts of any size give the same bytes", arguments: [0, 5, 4_097])
+    func sarifSameBytes(_ count: Int) throws {
+        let report = try Self.report(findings: count)
+        let whole = SARIFReporter(partSize: max(count, 1)).render(report)
+        for size in [1, 3, 2_048] {
+            #expect(SARIFReporter(partSize: size).render(report) == whole, "part size \(size)")
+        }
+        #expect(SARIFReporter().render(report) == whole)
+        #expect(whole.contains("\"results\": [") && whole.hasSuffix("}\n"))
+    }
+
     /// Parts past `OutputSink.writtenDirectly` skip the sink's buffer: they
     /// must still land after what was buffered before them, in order.
     @Test("a report written to a file is the rendered report, byte for byte", arguments: [3, 4_097])

@@ -324,57 +324,75 @@ public struct Finding: @unchecked Sendable, Hashable {
         groups = []
         let partRanges = parts.map { groupStarts[$0.lowerBound]..<groupStarts[$0.upperBound] }
 
-        let names = concurrentMap(partRanges.count) { part in
-            var files = Set<UInt32>(), rules = Set<String>()
-            var lastFile: UInt32?, lastRule: String?
-            for position in partRanges[part] {
-                let finding = allBase + position
-                let file = finding.pointee.location.fileID
-                if file != lastFile { files.insert(file); lastFile = file }
-                let rule = finding.pointee.rule
-                if rule != lastRule { rules.insert(rule); lastRule = rule }
-            }
-            return (files, rules)
-        }
-        let files = names.reduce(into: Set<UInt32>()) { $0.formUnion($1.0) }
-        let rules = names.reduce(into: Set<String>()) { $0.formUnion($1.1) }
-        let fileNames = Dictionary(uniqueKeysWithValues: files.map { ($0, FileNames.shared.name(of: $0)) })
-        let fileRank = Dictionary(uniqueKeysWithValues: files.sorted { fileNames[$0] ?? "" < fileNames[$1] ?? "" }.enumerated().map { ($1, $0) })
-        let ruleRank = Dictionary(uniqueKeysWithValues: rules.sorted().enumerated().map { ($1, $0) })
         // Position and rule packed into two integers, so most comparisons are
         // two integer compares; then the message; then the place in `all`
-        // (group order, and order within the group).
-        struct Entry { let fileAndLine, columnAndRule: UInt64; let position: Int }
-        var partCounts: [Counts] = []
+        // (group order, and order within the group). Each finding's storage
+        // is read once: the entries take the file's number and a number for
+        // the rule within its part first, and are ranked in a second pass
+        // over the entries alone, once every part's files and rules are known.
+        struct Entry { var fileAndLine, columnAndRule: UInt64; let position: Int }
+        var seen: [(counts: Counts, files: Set<UInt32>, rules: [String])] = []
         var entries = [Entry](unsafeUninitializedCapacity: total) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }
-            partCounts = concurrentMap(partRanges.count) { part in
+            seen = concurrentMap(partRanges.count) { part in
                 // Findings come in runs of one file and one rule: look each up once per run, not per finding.
-                var lastFile: (id: UInt32, rank: UInt64)?, lastRule: (name: String, rank: UInt64)?
+                var files = Set<UInt32>(), rules: [String] = [], ruleNumbers: [String: UInt64] = [:]
+                var lastFile: UInt32?, lastRule: (name: String, number: UInt64)?
                 var counts = Counts()
                 for position in partRanges[part] {
                     let finding = allBase + position
                     counts.add(finding.pointee)
                     let location = finding.pointee.location
-                    let file: UInt64
-                    if let lastFile, lastFile.id == location.fileID { file = lastFile.rank } else {
-                        file = UInt64(fileRank[location.fileID] ?? 0)
-                        lastFile = (location.fileID, file)
+                    if location.fileID != lastFile {
+                        files.insert(location.fileID)
+                        lastFile = location.fileID
                     }
                     let rule: UInt64
                     let name = finding.pointee.rule
-                    if let lastRule, lastRule.name == name { rule = lastRule.rank } else {
-                        rule = UInt64(ruleRank[name] ?? 0)
+                    if let lastRule, lastRule.name == name { rule = lastRule.number } else {
+                        if let known = ruleNumbers[name] { rule = known } else {
+                            rule = UInt64(rules.count)
+                            ruleNumbers[name] = rule
+                            rules.append(name)
+                        }
                         lastRule = (name, rule)
                     }
-                    (base + position).initialize(to: Entry(fileAndLine: file << 32 | UInt64(UInt32(clamping: location.line)),
+                    (base + position).initialize(to: Entry(fileAndLine: UInt64(location.fileID) << 32 | UInt64(UInt32(clamping: location.line)),
                                                            columnAndRule: UInt64(UInt32(clamping: location.column)) << 32 | rule,
                                                            position: position))
                 }
-                return counts
+                return (counts, files, rules)
             }
             initialized = total
         }
+        let files = seen.reduce(into: Set<UInt32>()) { $0.formUnion($1.files) }
+        let fileNames: [UInt32: String] = Dictionary(uniqueKeysWithValues: files.map { ($0, FileNames.shared.name(of: $0)) })
+        let filesInOrder = files.sorted { (fileNames[$0] ?? "") < (fileNames[$1] ?? "") }
+        var fileRank: [UInt32: UInt64] = [:]
+        for (rank, file) in filesInOrder.enumerated() { fileRank[file] = UInt64(rank) }
+        var ruleRank: [String: UInt64] = [:]
+        for (rank, rule) in Set(seen.flatMap { $0.rules }).sorted().enumerated() { ruleRank[rule] = UInt64(rank) }
+        // Each part's rule numbers as ranks, and each file's number as its rank.
+        let partRuleRanks: [[UInt64]] = seen.map { part in part.rules.map { ruleRank[$0] ?? 0 } }
+        entries.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            _ = concurrentMap(partRanges.count) { part in
+                let ruleRanks = partRuleRanks[part]
+                var lastFile: (id: UInt64, rank: UInt64)?
+                for position in partRanges[part] {
+                    let entry = base + position
+                    let file = entry.pointee.fileAndLine >> 32, rule = Int(entry.pointee.columnAndRule & 0xFFFF_FFFF)
+                    let rank: UInt64
+                    if let lastFile, lastFile.id == file { rank = lastFile.rank } else {
+                        rank = fileRank[UInt32(file)] ?? 0
+                        lastFile = (file, rank)
+                    }
+                    entry.pointee.fileAndLine = rank << 32 | (entry.pointee.fileAndLine & 0xFFFF_FFFF)
+                    entry.pointee.columnAndRule = (entry.pointee.columnAndRule & ~0xFFFF_FFFF) | ruleRanks[rule]
+                }
+            }
+        }
+        let partCounts = seen.map(\.counts)
         counts = partCounts.reduce(Counts(), +)
         let inOrder = { (a: Entry, b: Entry) -> Bool in
             if a.fileAndLine != b.fileAndLine { return a.fileAndLine < b.fileAndLine }

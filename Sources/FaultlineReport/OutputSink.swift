@@ -53,9 +53,10 @@ public final class OutputSink {
         if descriptor != nil, buffer.count >= OutputSink.chunk { flush() }
     }
 
-    /// Writes what is buffered; with no descriptor, does nothing.
+    /// Writes what is buffered; with no descriptor, does nothing (the text stays collected).
     public func flush() {
-        if descriptor != nil { buffer.withUnsafeBytes { send($0) } }
+        guard descriptor != nil else { return }
+        buffer.withUnsafeBytes { send($0) }
         buffer.removeAll(keepingCapacity: true)
     }
 

@@ -247,7 +247,7 @@ struct EventReader {
         while true {
             guard yaml_parser_parse(parser, &event) != 0 else { return .failed(Libyaml.failure(of: parser.pointee)) }
             defer { yaml_event_delete(&event) }
-            let (record, text) = Libyaml.describe(event, maxScalarBytes: maxScalarBytes, scratch: &scratch)
+            let (record, text) = Libyaml.describe(&event, maxScalarBytes: maxScalarBytes, scratch: &scratch)
             guard let record else { continue }
             if !consume(record, text) || record.kind == .streamEnd { return .done }
         }
@@ -282,8 +282,9 @@ enum Libyaml {
     /// libyaml's own buffers when the event has only one of them, `scratch`
     /// when a scalar has both. A scalar over the length limit keeps its length
     /// but no text (the builder stops at it).
-    static func describe(_ event: yaml_event_t, maxScalarBytes: Int,
+    static func describe(_ eventPointer: UnsafePointer<yaml_event_t>, maxScalarBytes: Int,
                          scratch: inout ByteBuffer) -> (ParseEvent?, UnsafeBufferPointer<UInt8>) {
+        let event = eventPointer.pointee
         let mark = event.start_mark
         var record = ParseEvent(kind: .other, flag: false, line: Int32(clamping: mark.line + 1), column: Int32(clamping: mark.column + 1))
         var text = UnsafeBufferPointer<UInt8>(start: nil, count: 0)

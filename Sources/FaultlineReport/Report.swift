@@ -90,6 +90,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
         case .sarif: SARIFReporter().write(report, to: sink)
         case .text: TextReporter(color: color).write(report, to: sink)
         case .github: GitHubReporter().write(report, to: sink)
+        case .junit: JUnitReporter().write(report, to: sink)
         default: sink.write(renderWhole(report, color: color))
         }
     }

@@ -92,6 +92,26 @@ struct JUnitEscapingTests {
     func escaping(_ text: String, _ attribute: Bool, _ expected: String) {
         #expect(JUnitReporter.escape(text, attribute: attribute) == expected)
     }
+
+    /// Long texts go through the sixteen-bytes-at-a-time check first: the
+    /// same escapes wherever in a long text the character sits.
+    @Test("a character to escape is found at any place in a long text", arguments: [true, false])
+    func escapingAtEveryPlace(_ attribute: Bool) {
+        let specials: [(String, String)] = [
+            ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"), ("\u{1}", "\u{FFFD}"), ("\u{FFFF}", "\u{FFFD}"),
+            ("\"", attribute ? "&quot;" : "\""), ("'", attribute ? "&apos;" : "'"), ("\n", attribute ? "&#10;" : "\n"),
+            ("\u{FEFF}", "\u{FEFF}"),
+        ]
+        for length in [15, 16, 17, 31, 33, 64] {
+            for place in 0..<length {
+                for (special, escaped) in specials {
+                    let before = String(repeating: "a", count: place), after = String(repeating: "b", count: length - place)
+                    #expect(JUnitReporter.escape(before + special + after, attribute: attribute) == before + escaped + after)
+                }
+            }
+            #expect(JUnitReporter.escape(String(repeating: "é", count: length), attribute: attribute) == String(repeating: "é", count: length))
+        }
+    }
 }
 
 @Suite("JSON string escaping check")

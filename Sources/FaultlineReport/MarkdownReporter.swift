@@ -1,3 +1,4 @@
+import FaultlineModel
 import FaultlineYAML
 import FaultlineRules
 
@@ -9,9 +10,21 @@ public struct MarkdownReporter: Sendable {
     public init() {}
 
     public func render(_ report: Report) -> String {
+        let sink = OutputSink()
+        write(report, to: sink)
+        return sink.text
+    }
+
+    /// Streams the Markdown; the table's rows are put together from bytes:
+    /// a large topology has hundreds of thousands of findings, and a `String`
+    /// for each row held the whole report (1.8 s and 335 MiB at 50 000 services).
+    public func write(_ report: Report, to sink: OutputSink) {
         var out = "### \(Tool.name) — \(Self.inline(TextReporter(color: false).summary(report)))\n\n"
-        let active = report.activeFindings
-        let failing = active.filter { report.failOn.fails($0.severity) }.count
+        var activeCount = 0, failing = 0
+        for finding in report.findings where finding.isActive {
+            activeCount += 1
+            if report.failOn.fails(finding.severity) { failing += 1 }
+        }
         let gate = "`--fail-on \(report.failOn.rawValue)`"
         if failing > 0 {
             out += "**Fails** the gate (\(gate)): \(failing) finding\(failing == 1 ? "" : "s") at or above \(report.failOn.rawValue).\n\n"
@@ -19,18 +32,21 @@ public struct MarkdownReporter: Sendable {
             out += "Passes the gate (\(gate)).\n\n"
         }
 
-        if active.isEmpty {
+        if activeCount == 0 {
             out += report.baselineUsed ? "No new findings.\n" : "No findings.\n"
         } else {
             out += "| Severity | Rule | Location | Finding |\n|---|---|---|---|\n"
-            for finding in active {
-                out += "| \(finding.severity.rawValue) | \(Self.ruleLink(finding.rule)) | \(Self.code(finding.location.description)) | \(Self.inline(finding.message)) |\n"
-            }
+            sink.write(out)
+            out = ""
+            writeRows(report.findings, to: sink)
         }
 
         let suppressed = report.findings.filter { $0.suppression != nil }
         let baselined = report.baselinedCount
-        guard !suppressed.isEmpty || baselined > 0 || !report.fixed.isEmpty else { return out }
+        guard !suppressed.isEmpty || baselined > 0 || !report.fixed.isEmpty else {
+            sink.write(out)
+            return
+        }
         var parts: [String] = []
         if !suppressed.isEmpty { parts.append("\(suppressed.count) suppressed") }
         if baselined > 0 { parts.append("\(baselined) baselined") }
@@ -55,7 +71,83 @@ public struct MarkdownReporter: Sendable {
             }
         }
         out += "\n</details>\n"
-        return out
+        sink.write(out)
+    }
+
+    /// The active findings' rows, as `| severity | rule | location | message |`.
+    private func writeRows(_ findings: [Finding], to sink: OutputSink) {
+        var out = ByteBuffer(capacity: 80 * 1024)
+        func text(_ piece: String) {
+            var piece = piece
+            piece.withUTF8 { out.append($0) }
+        }
+        // Each rule's cell is made once; files come in runs, checked once per run.
+        var ruleLinks: [String: String] = [:]
+        var file: (id: UInt32, plain: Bool)?
+        for finding in findings where finding.isActive {
+            out.append("| ")
+            text(finding.severity.rawValue)
+            out.append(" | ")
+            let name = finding.rule
+            if let link = ruleLinks[name] {
+                text(link)
+            } else {
+                let link = Self.ruleLink(name)
+                ruleLinks[name] = link
+                text(link)
+            }
+            out.append(" | ")
+            let location = finding.location
+            if file?.id != location.fileID {
+                file = (location.fileID, location.withFileUTF8 { !$0.contains { Self.endsACodeSpan($0) } })
+            }
+            if file?.plain == true {
+                // A plain name, line and column need neither escapes nor a longer fence.
+                out.append(UInt8(ascii: "`"))
+                location.withFileUTF8 { out.append($0) }
+                out.append(UInt8(ascii: ":"))
+                DecimalText.withText(of: Int64(location.line)) { out.append($0) }
+                out.append(UInt8(ascii: ":"))
+                DecimalText.withText(of: Int64(location.column)) { out.append($0) }
+                out.append(UInt8(ascii: "`"))
+            } else {
+                text(Self.code(location.description))
+            }
+            out.append(" | ")
+            finding.withMessageBytes { message in
+                if Self.needsInlineEscape(message) {
+                    text(Self.inline(String(decoding: message, as: UTF8.self)))
+                } else {
+                    out.append(message)
+                }
+            }
+            out.append(" |\n")
+            if out.count >= 64 * 1024 {
+                out.withBytes { sink.write($0) }
+                out.removeAll()
+            }
+        }
+        out.withBytes { sink.write($0) }
+    }
+
+    /// Bytes that `code` changes or that decide its fence.
+    private static func endsACodeSpan(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "`") || byte == UInt8(ascii: "|") || byte == 0x0A || byte == 0x0D
+    }
+
+    /// Whether `inline` changes anything in these bytes.
+    private static func needsInlineEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes where needsInlineEscape(byte) { return true }
+        return false
+    }
+
+    /// Bytes that `inline` changes.
+    private static func needsInlineEscape(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x0A, 0x0D, UInt8(ascii: "\\"), UInt8(ascii: "|"), UInt8(ascii: "`"), UInt8(ascii: "*"),
+             UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"): return true
+        default: return false
+        }
     }
 
     static func ruleLink(_ rule: String) -> String {
@@ -66,13 +158,7 @@ public struct MarkdownReporter: Sendable {
     /// that would end a cell, open HTML, a code span or a link escaped.
     static func inline(_ text: String) -> String {
         // Most text has none of these: one pass over the bytes finds out.
-        if !text.utf8.contains(where: { byte in
-            switch byte {
-            case 0x0A, 0x0D, UInt8(ascii: "\\"), UInt8(ascii: "|"), UInt8(ascii: "`"), UInt8(ascii: "*"),
-                 UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"): return true
-            default: return false
-            }
-        }) {
+        if !text.utf8.contains(where: needsInlineEscape) {
             return text
         }
         var out = ""

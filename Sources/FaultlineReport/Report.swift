@@ -83,7 +83,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
         return sink.text
     }
 
-    /// Writes the report to a sink; the large formats stream as they go.
+    /// Writes the report to a sink; every format streams as it goes.
     public func write(_ report: Report, color: Bool, to sink: OutputSink) {
         switch self {
         case .json: JSONReporter().write(report, to: sink)
@@ -91,18 +91,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
         case .text: TextReporter(color: color).write(report, to: sink)
         case .github: GitHubReporter().write(report, to: sink)
         case .junit: JUnitReporter().write(report, to: sink)
-        default: sink.write(renderWhole(report, color: color))
-        }
-    }
-
-    private func renderWhole(_ report: Report, color: Bool) -> String {
-        switch self {
-        case .text: return TextReporter(color: color).render(report)
-        case .json: return JSONReporter().render(report)
-        case .sarif: return SARIFReporter().render(report)
-        case .github: return GitHubReporter().render(report)
-        case .junit: return JUnitReporter().render(report)
-        case .markdown: return MarkdownReporter().render(report)
+        case .markdown: MarkdownReporter().write(report, to: sink)
         }
     }
 }

@@ -44,3 +44,22 @@ struct TextReportTests {
         #expect(lines[3] == "\u{1B}[1mb.yaml:1:1:\u{1B}[0m \u{1B}[1;36mnote:\u{1B}[0m b is a hub \u{1B}[2m[hub-service]\u{1B}[0m")
     }
 }
+
+/// Markdown rows are put together from bytes when a cell needs no escaping,
+/// and through `code` and `inline` when it does: both give the same cells.
+@Suite("Markdown rows")
+struct MarkdownRowTests {
+    @Test("each row is severity, rule link, location as code, message as inline text", arguments: [
+        ("plain.yaml", "a calls b — no timeout × 2"),
+        ("dir|with`tick.yaml", "a *bold* [link] <tag> `code` | pipe\nnext line"),
+        ("plain.yaml", "back\\slash and a\r\nbreak"),
+    ])
+    func rows(_ file: String, _ message: String) throws {
+        let topology = try #require(try? TopologyLoader.load([SourceFile(name: "t.yaml", text: "faultline: 1\nservices:\n  a: {}\n")]).get())
+        let finding = Finding(rule: "missing-timeout", severity: .warning, message: message, service: "a",
+                              location: SourceLocation(file: file, line: 7, column: 9))
+        let text = MarkdownReporter().render(Report(topology: topology, findings: [finding, finding]))
+        let row = "| warning | \(MarkdownReporter.ruleLink("missing-timeout")) | \(MarkdownReporter.code("\(file):7:9")) | \(MarkdownReporter.inline(message)) |\n"
+        #expect(text.contains("|---|---|---|---|\n" + row + row))
+    }
+}

@@ -137,10 +137,7 @@ public struct JUnitReporter: Sendable {
         }
         let location = finding.location
         location.withFileUTF8 { Self.escape($0, attribute: false, into: &out) }
-        out.append(UInt8(ascii: ":"))
-        DecimalText.withText(of: Int64(location.line)) { out.append($0) }
-        out.append(UInt8(ascii: ":"))
-        DecimalText.withText(of: Int64(location.column)) { out.append($0) }
+        out.appendLineAndColumn(of: location)
         out.append(": ")
         text(finding.severity.rawValue)
         out.append(": ")

@@ -104,11 +104,7 @@ public struct MarkdownReporter: Sendable {
             if file?.plain == true {
                 // A plain name, line and column need neither escapes nor a longer fence.
                 out.append(UInt8(ascii: "`"))
-                location.withFileUTF8 { out.append($0) }
-                out.append(UInt8(ascii: ":"))
-                DecimalText.withText(of: Int64(location.line)) { out.append($0) }
-                out.append(UInt8(ascii: ":"))
-                DecimalText.withText(of: Int64(location.column)) { out.append($0) }
+                out.append(location)
                 out.append(UInt8(ascii: "`"))
             } else {
                 text(Self.code(location.description))

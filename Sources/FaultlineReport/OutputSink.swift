@@ -1,3 +1,5 @@
+import FaultlineModel
+import FaultlineYAML
 #if canImport(Glibc)
 import Glibc
 #else
@@ -76,4 +78,20 @@ public final class OutputSink {
 
     /// What a memory sink collected.
     public var text: String { String(decoding: buffer, as: UTF8.self) }
+}
+
+extension ByteBuffer {
+    /// `file:line:column`, as `SourceLocation.description` spells it.
+    mutating func append(_ location: SourceLocation) {
+        location.withFileUTF8 { append($0) }
+        appendLineAndColumn(of: location)
+    }
+
+    /// `:line:column`.
+    mutating func appendLineAndColumn(of location: SourceLocation) {
+        append(UInt8(ascii: ":"))
+        DecimalText.withText(of: Int64(location.line)) { append($0) }
+        append(UInt8(ascii: ":"))
+        DecimalText.withText(of: Int64(location.column)) { append($0) }
+    }
 }

@@ -28,11 +28,7 @@ public struct TextReporter: Sendable {
             if let previousFile, previousFile != location.fileID { out.append(UInt8(ascii: "\n")) }
             previousFile = location.fileID
             start(.bold, in: &out)
-            location.withFileUTF8 { out.append($0) }
-            out.append(UInt8(ascii: ":"))
-            DecimalText.withText(of: Int64(location.line)) { out.append($0) }
-            out.append(UInt8(ascii: ":"))
-            DecimalText.withText(of: Int64(location.column)) { out.append($0) }
+            out.append(location)
             out.append(UInt8(ascii: ":"))
             end(in: &out)
             out.append(UInt8(ascii: " "))

@@ -42,12 +42,9 @@ public struct GitHubReporter: Sendable {
             out.append(UInt8(ascii: ":"))
             finding.withMessageBytes { Self.percentEncode($0, property: false, into: &out) }
             out.append(UInt8(ascii: "\n"))
-            if out.count >= 64 * 1024 {
-                out.withBytes { sink.write($0) }
-                out.removeAll()
-            }
+            sink.drain(&out, atLeast: 64 * 1024)
         }
-        out.withBytes { sink.write($0) }
+        sink.drain(&out)
         sink.write(TextReporter(color: false).summary(report) + "\n")
     }
 

@@ -103,20 +103,14 @@ public struct JUnitReporter: Sendable {
                     text(": ")
                     finding.withMessageBytes { Self.escape($0, attribute: false, into: &out) }
                     text("</failure>\n")
-                    if out.count >= 64 * 1024 {
-                        out.withBytes { sink.write($0) }
-                        out.removeAll()
-                    }
+                    sink.drain(&out, atLeast: 64 * 1024)
                 }
                 if !testCase.others.isEmpty {
                     text("      <system-out>")
                     for (index, finding) in testCase.others.enumerated() {
                         if index > 0 { out.append(UInt8(ascii: "\n")) }
                         writeLine(for: finding, report: report, into: &out)
-                        if out.count >= 64 * 1024 {
-                            out.withBytes { sink.write($0) }
-                            out.removeAll()
-                        }
+                        sink.drain(&out, atLeast: 64 * 1024)
                     }
                     text("</system-out>\n")
                 }
@@ -125,7 +119,7 @@ public struct JUnitReporter: Sendable {
             text("  </testsuite>\n")
         }
         text("</testsuites>\n")
-        out.withBytes { sink.write($0) }
+        sink.drain(&out)
     }
 
     /// A finding that does not fail, and why, escaped as element text:

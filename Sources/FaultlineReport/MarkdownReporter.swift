@@ -118,12 +118,9 @@ public struct MarkdownReporter: Sendable {
                 }
             }
             out.append(" |\n")
-            if out.count >= 64 * 1024 {
-                out.withBytes { sink.write($0) }
-                out.removeAll()
-            }
+            sink.drain(&out, atLeast: 64 * 1024)
         }
-        out.withBytes { sink.write($0) }
+        sink.drain(&out)
     }
 
     /// Bytes that `code` changes or that decide its fence.

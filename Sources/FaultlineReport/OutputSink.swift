@@ -95,3 +95,13 @@ extension ByteBuffer {
         DecimalText.withText(of: Int64(location.column)) { append($0) }
     }
 }
+
+extension OutputSink {
+    /// A report's lines, put together in `buffer`, go out in pieces of at
+    /// least `threshold` bytes (the rest at the end, with no threshold).
+    func drain(_ buffer: inout ByteBuffer, atLeast threshold: Int = 0) {
+        guard buffer.count >= threshold, !buffer.isEmpty else { return }
+        buffer.withBytes { write($0) }
+        buffer.removeAll()
+    }
+}

@@ -45,12 +45,9 @@ public struct TextReporter: Sendable {
             out.append(UInt8(ascii: "]"))
             end(in: &out)
             out.append(UInt8(ascii: "\n"))
-            if out.count >= 64 * 1024 {
-                out.withBytes { sink.write($0) }
-                out.removeAll()
-            }
+            sink.drain(&out, atLeast: 64 * 1024)
         }
-        out.withBytes { sink.write($0) }
+        sink.drain(&out)
         var rest = ""
         if previousFile != nil { rest += "\n" }
         if !report.fixed.isEmpty {

@@ -54,31 +54,31 @@ struct FindingItems {
 /// Buffers for parts of the array, each written by one worker per round and
 /// drained in order once all of that round's parts are done.
 private final class RenderedParts: @unchecked Sendable {
-private let writers: UnsafeMutablePointer<JSONWriter>
-private let count: Int
+    private let writers: UnsafeMutablePointer<JSONWriter>
+    private let count: Int
 
-init(count: Int, capacity: Int, depth: Int) {
-    self.count = count
-    writers = .allocate(capacity: max(count, 1))
-    for index in 0..<count {
-        (writers + index).initialize(to: JSONWriter(capacity: capacity, insideArrayAtDepth: depth, afterItems: false))
+    init(count: Int, capacity: Int, depth: Int) {
+        self.count = count
+        writers = .allocate(capacity: max(count, 1))
+        for index in 0..<count {
+            (writers + index).initialize(to: JSONWriter(capacity: capacity, insideArrayAtDepth: depth, afterItems: false))
+        }
     }
-}
 
-deinit {
-    writers.deinitialize(count: count)
-    writers.deallocate()
-}
+    deinit {
+        writers.deinitialize(count: count)
+        writers.deallocate()
+    }
 
-func render(_ findings: ArraySlice<Finding>, afterItems: Bool, into slot: Int, item: (Finding, inout JSONWriter) -> Void) {
-    writers[slot].restartInsideArray(afterItems: afterItems)
-    for finding in findings { item(finding, &writers[slot]) }
-}
+    func render(_ findings: ArraySlice<Finding>, afterItems: Bool, into slot: Int, item: (Finding, inout JSONWriter) -> Void) {
+        writers[slot].restartInsideArray(afterItems: afterItems)
+        for finding in findings { item(finding, &writers[slot]) }
+    }
 
-/// Writes the first `parts` buffers to the sink.
-func drain(_ parts: Int, into sink: OutputSink) {
-    for index in 0..<parts where !writers[index].isEmpty { writers[index].drain(into: sink) }
-}
+    /// Writes the first `parts` buffers to the sink.
+    func drain(_ parts: Int, into sink: OutputSink) {
+        for index in 0..<parts where !writers[index].isEmpty { writers[index].drain(into: sink) }
+    }
 }
 
 /// Writes rounds of rendered parts on a thread of its own, one round at a
@@ -87,18 +87,18 @@ func drain(_ parts: Int, into sink: OutputSink) {
 /// `finish` (hence `@unchecked Sendable`): each write waits for the one
 /// before it, and `finish` for the last.
 private final class RoundWriter: @unchecked Sendable {
-private let sink: OutputSink
-private let queue = DispatchQueue(label: "faultline.report-writer")
-private let lastRound = DispatchGroup()
+    private let sink: OutputSink
+    private let queue = DispatchQueue(label: "faultline.report-writer")
+    private let lastRound = DispatchGroup()
 
-init(sink: OutputSink) { self.sink = sink }
+    init(sink: OutputSink) { self.sink = sink }
 
-/// Returns once the round before has been written, so that its buffers
-/// may be rendered into again.
-func write(_ parts: Int, of rendered: RenderedParts) {
-    lastRound.wait()
-    queue.async(group: lastRound) { rendered.drain(parts, into: self.sink) }
-}
+    /// Returns once the round before has been written, so that its buffers
+    /// may be rendered into again.
+    func write(_ parts: Int, of rendered: RenderedParts) {
+        lastRound.wait()
+        queue.async(group: lastRound) { rendered.drain(parts, into: self.sink) }
+    }
 
-func finish() { lastRound.wait() }
+    func finish() { lastRound.wait() }
 }

@@ -28,14 +28,14 @@ public struct GitHubReporter: Sendable {
             }
             out.append(UInt8(ascii: ":"))
             out.append(UInt8(ascii: ":"))
-            append(Self.command(finding.severity), to: &out)
-            append(" file=", to: &out)
+            out.append(utf8Of: Self.command(finding.severity))
+            out.append(" file=")
             file?.escaped.withUnsafeBufferPointer { out.append($0) }
-            append(",line=", to: &out)
+            out.append(",line=")
             DecimalText.withText(of: Int64(location.line)) { out.append($0) }
-            append(",col=", to: &out)
+            out.append(",col=")
             DecimalText.withText(of: Int64(location.column)) { out.append($0) }
-            append(",title=", to: &out)
+            out.append(",title=")
             var rule = finding.rule
             rule.withUTF8 { Self.percentEncode($0, property: true, into: &out) }
             out.append(UInt8(ascii: ":"))
@@ -46,13 +46,6 @@ public struct GitHubReporter: Sendable {
         }
         sink.drain(&out)
         sink.write(TextReporter(color: false).summary(report) + "\n")
-    }
-
-    private func append(_ text: StaticString, to out: inout ByteBuffer) { out.append(text) }
-
-    private func append(_ text: String, to out: inout ByteBuffer) {
-        var text = text
-        text.withUTF8 { out.append($0) }
     }
 
     static func command(_ severity: Severity) -> String {

@@ -44,10 +44,7 @@ public struct JUnitReporter: Sendable {
         let tests = suites.reduce(0) { $0 + $1.cases.count }
         let failures = suites.reduce(0) { $0 + $1.failureCount }
         var out = ByteBuffer(capacity: 80 * 1024)
-        func text(_ piece: String) {
-            var piece = piece
-            piece.withUTF8 { out.append($0) }
-        }
+        func text(_ piece: String) { out.append(utf8Of: piece) }
         text("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
         text("<testsuites name=\"\(Tool.name)\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\">\n")
         for suite in suites {
@@ -64,8 +61,7 @@ public struct JUnitReporter: Sendable {
                     text("      <failure type=\"\(finding.severity.rawValue)\" message=\"")
                     finding.withMessageBytes { Self.escape($0, attribute: true, into: &out) }
                     text("\">")
-                    var location = finding.location.description
-                    location.withUTF8 { Self.escape($0, attribute: false, into: &out) }
+                    Self.writeLocation(finding.location, into: &out)
                     text(": ")
                     finding.withMessageBytes { Self.escape($0, attribute: false, into: &out) }
                     text("</failure>\n")
@@ -135,9 +131,7 @@ public struct JUnitReporter: Sendable {
             var piece = piece
             piece.withUTF8 { Self.escape($0, attribute: false, into: &out) }
         }
-        let location = finding.location
-        location.withFileUTF8 { Self.escape($0, attribute: false, into: &out) }
-        out.appendLineAndColumn(of: location)
+        Self.writeLocation(finding.location, into: &out)
         out.append(": ")
         text(finding.severity.rawValue)
         out.append(": ")
@@ -152,6 +146,12 @@ public struct JUnitReporter: Sendable {
             text("below --fail-on \(report.failOn.rawValue)")
         }
         out.append(UInt8(ascii: ")"))
+    }
+
+    /// `file:line:column` as element text (only the file can need escaping).
+    private static func writeLocation(_ location: SourceLocation, into out: inout ByteBuffer) {
+        location.withFileUTF8 { escape($0, attribute: false, into: &out) }
+        out.appendLineAndColumn(of: location)
     }
 
     /// XML 1.0 escaping. In attributes, quotes and whitespace other than a

@@ -77,24 +77,20 @@ public struct MarkdownReporter: Sendable {
     /// The active findings' rows, as `| severity | rule | location | message |`.
     private func writeRows(_ findings: [Finding], to sink: OutputSink) {
         var out = ByteBuffer(capacity: 80 * 1024)
-        func text(_ piece: String) {
-            var piece = piece
-            piece.withUTF8 { out.append($0) }
-        }
         // Each rule's cell is made once; files come in runs, checked once per run.
         var ruleLinks: [String: String] = [:]
         var file: (id: UInt32, plain: Bool)?
         for finding in findings where finding.isActive {
             out.append("| ")
-            text(finding.severity.rawValue)
+            out.append(utf8Of: finding.severity.rawValue)
             out.append(" | ")
             let name = finding.rule
             if let link = ruleLinks[name] {
-                text(link)
+                out.append(utf8Of: link)
             } else {
                 let link = Self.ruleLink(name)
                 ruleLinks[name] = link
-                text(link)
+                out.append(utf8Of: link)
             }
             out.append(" | ")
             let location = finding.location
@@ -107,12 +103,12 @@ public struct MarkdownReporter: Sendable {
                 out.append(location)
                 out.append(UInt8(ascii: "`"))
             } else {
-                text(Self.code(location.description))
+                out.append(utf8Of: Self.code(location.description))
             }
             out.append(" | ")
             finding.withMessageBytes { message in
                 if Self.needsInlineEscape(message) {
-                    text(Self.inline(String(decoding: message, as: UTF8.self)))
+                    out.append(utf8Of: Self.inline(String(decoding: message, as: UTF8.self)))
                 } else {
                     out.append(message)
                 }

@@ -81,6 +81,13 @@ public final class OutputSink {
 }
 
 extension ByteBuffer {
+    /// A string's UTF-8, borrowed in place where it can be (see `JSONWriter.string`).
+    mutating func append(utf8Of text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ append($0) }) != nil { return }
+        var text = text
+        text.withUTF8 { append($0) }
+    }
+
     /// `file:line:column`, as `SourceLocation.description` spells it.
     mutating func append(_ location: SourceLocation) {
         location.withFileUTF8 { append($0) }

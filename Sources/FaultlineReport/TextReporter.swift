@@ -33,7 +33,7 @@ public struct TextReporter: Sendable {
             end(in: &out)
             out.append(UInt8(ascii: " "))
             start(style(for: finding.severity), in: &out)
-            append(finding.severity.rawValue, to: &out)
+            out.append(utf8Of: finding.severity.rawValue)
             out.append(UInt8(ascii: ":"))
             end(in: &out)
             out.append(UInt8(ascii: " "))
@@ -41,7 +41,7 @@ public struct TextReporter: Sendable {
             out.append(UInt8(ascii: " "))
             start(.dim, in: &out)
             out.append(UInt8(ascii: "["))
-            append(finding.rule, to: &out)
+            out.append(utf8Of: finding.rule)
             out.append(UInt8(ascii: "]"))
             end(in: &out)
             out.append(UInt8(ascii: "\n"))
@@ -61,21 +61,15 @@ public struct TextReporter: Sendable {
         sink.write(rest)
     }
 
-    private func append(_ text: String, to out: inout ByteBuffer) {
-        if text.utf8.withContiguousStorageIfAvailable({ out.append($0) }) != nil { return }
-        var text = text
-        text.withUTF8 { out.append($0) }
-    }
-
     /// The escape that `paint` opens a styled piece with, when painting.
     private func start(_ style: Style, in out: inout ByteBuffer) {
         guard color else { return }
-        append("\u{1B}[\(style.rawValue)m", to: &out)
+        out.append(utf8Of: "\u{1B}[\(style.rawValue)m")
     }
 
     private func end(in out: inout ByteBuffer) {
         guard color else { return }
-        append("\u{1B}[0m", to: &out)
+        out.append("\u{1B}[0m")
     }
 
     func summary(_ report: Report) -> String {

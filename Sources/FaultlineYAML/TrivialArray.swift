@@ -63,6 +63,11 @@ final class TrivialArray<Element: BitwiseCopyable>: @unchecked Sendable {
         return UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
     }
 
+    /// Every element, to rewrite in place; valid until the store next grows.
+    var mutableElements: UnsafeMutableBufferPointer<Element> {
+        UnsafeMutableBufferPointer(start: base, count: count)
+    }
+
     @inline(__always)
     func append(_ element: Element) {
         if count == capacity { grow(toHold: count + 1) }
@@ -129,7 +134,7 @@ final class TrivialArray<Element: BitwiseCopyable>: @unchecked Sendable {
 /// node: the loader reads the same document on both cores, and a reference
 /// loaded there is a reference count that both cores would write.
 @usableFromInline
-struct StoredElements<Element: BitwiseCopyable>: @unchecked Sendable {
+struct StoredElements<Element: BitwiseCopyable>: @unchecked Sendable, BitwiseCopyable {
     @usableFromInline let base: UnsafePointer<Element>
     @usableFromInline let count: Int
 

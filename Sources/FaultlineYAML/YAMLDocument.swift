@@ -6,39 +6,108 @@ import Darwin
 
 /// One parsed YAML document, stored compactly: every node is a small struct in
 /// one array, collection children are ranges of a side array, and scalar text
-/// is a range of one byte buffer. An alias is the id of the node it names, so
-/// shared anchors cost nothing to store; expansion is only ever counted.
+/// is a range of one byte buffer (per segment: a large file parsed in pieces
+/// keeps each piece's arrays, see `Segment`). An alias is the id of the node
+/// it names, so shared anchors cost nothing to store; expansion is only ever
+/// counted.
 public final class YAMLDocument: Sendable {
     public let file: String
     @usableFromInline let fileID: UInt32
-    /// The builder's own storage, taken as it is: nothing writes to it or
+    /// The builders' own storage, taken as it is: nothing writes to it or
     /// grows it once a document holds it, so the pointers below stay valid.
-    private let stores: (nodes: TrivialArray<RawNode>, children: TrivialArray<Int32>, bytes: TrivialArray<UInt8>)
+    private let stores: [Stores]
     // Read by YAMLNode's inlinable accessors: the loader walks millions of nodes.
+    // The first segment's storage, where every node of a one-pass parse is.
     @usableFromInline let nodes: StoredElements<RawNode>
     @usableFromInline let children: StoredElements<Int32>
     @usableFromInline let bytes: StoredElements<UInt8>
+    /// Every segment's storage, the first included; see `Segment`.
+    @usableFromInline let segments: StoredElements<Segment>
     let rootID: Int32?
 
-    init(file: String, nodes: TrivialArray<RawNode>, children: TrivialArray<Int32>, bytes: TrivialArray<UInt8>, rootID: Int32?) {
+    typealias Stores = (nodes: TrivialArray<RawNode>, children: TrivialArray<Int32>, bytes: TrivialArray<UInt8>, lineOffset: Int32)
+
+    /// A split parse (`SplitParse`) leaves each piece's nodes where its
+    /// builder wrote them, instead of copying the later pieces behind the
+    /// first: a node id holds its segment in the bits from `segmentShift` up
+    /// and its index in that segment's storage below. Child ids are whole ids;
+    /// a node's `start` is an offset into its own segment's children or bytes,
+    /// and its line is counted from its segment's first line.
+    @usableFromInline static let segmentShift: Int32 = 29
+    @usableFromInline static let indexMask: Int32 = (1 << segmentShift) - 1
+    /// Segments a document may have: the first, the block's second half, the tail.
+    static let maximumSegments = 4
+
+    @usableFromInline
+    struct Segment: Sendable, BitwiseCopyable {
+        @usableFromInline let nodes: StoredElements<RawNode>
+        @usableFromInline let children: StoredElements<Int32>
+        @usableFromInline let bytes: StoredElements<UInt8>
+        /// Lines before the segment's first line.
+        @usableFromInline let lineOffset: Int32
+    }
+
+    convenience init(file: String, nodes: TrivialArray<RawNode>, children: TrivialArray<Int32>, bytes: TrivialArray<UInt8>, rootID: Int32?) {
+        self.init(file: file, segments: [(nodes, children, bytes, 0)], rootID: rootID)
+    }
+
+    /// A document over several builders' storage, one segment each, in id order.
+    init(file: String, segments stores: [Stores], rootID: Int32?) {
+        precondition(!stores.isEmpty && stores.count <= YAMLDocument.maximumSegments, "a document has one to four segments")
         self.file = file
         fileID = FileNames.shared.id(of: file)
-        stores = (nodes, children, bytes)
-        self.nodes = StoredElements(nodes)
-        self.children = StoredElements(children)
-        self.bytes = StoredElements(bytes)
+        self.stores = stores
+        nodes = StoredElements(stores[0].nodes)
+        children = StoredElements(stores[0].children)
+        bytes = StoredElements(stores[0].bytes)
+        let table = TrivialArray<Segment>(capacity: stores.count)
+        for store in stores {
+            table.append(Segment(nodes: StoredElements(store.nodes), children: StoredElements(store.children),
+                                 bytes: StoredElements(store.bytes), lineOffset: store.lineOffset))
+        }
+        segmentTable = table
+        segments = StoredElements(table)
         self.rootID = rootID
     }
+
+    /// Keeps `segments`' memory.
+    private let segmentTable: TrivialArray<Segment>
 
     /// Another handle on the same nodes (no copy). Threads that read one
     /// document side by side each take a twin: every `YAMLNode` copy retains
     /// its document, and one counter shared by two cores is slow.
     public func twin() -> YAMLDocument {
-        YAMLDocument(file: file, nodes: stores.nodes, children: stores.children, bytes: stores.bytes, rootID: rootID)
+        YAMLDocument(file: file, segments: stores, rootID: rootID)
     }
 
     /// The document's top node, or nil for a stream with no document (an empty file).
     public var root: YAMLNode? { rootID.map { YAMLNode(document: self, id: $0) } }
+
+    /// The node `id`, and the segment whose children and bytes its `start` indexes.
+    @inlinable @inline(__always)
+    func node(_ id: Int32) -> (node: RawNode, segment: Int) {
+        if id <= YAMLDocument.indexMask { return (nodes[Int(id)], 0) }
+        let segment = Int(id >> YAMLDocument.segmentShift)
+        return (segments[segment].nodes[Int(id & YAMLDocument.indexMask)], segment)
+    }
+
+    /// Child `index` of the children of a node in `segment`.
+    @inlinable @inline(__always)
+    func child(_ index: Int, in segment: Int) -> Int32 {
+        segment == 0 ? children[index] : segments[segment].children[index]
+    }
+
+    /// Children `range` of a node in `segment`.
+    @inlinable @inline(__always)
+    func children(_ range: Range<Int>, in segment: Int) -> UnsafeBufferPointer<Int32> {
+        segment == 0 ? children.elements(range) : segments[segment].children.elements(range)
+    }
+
+    /// Scalar bytes `range` of a node in `segment`.
+    @inlinable @inline(__always)
+    func bytes(_ range: Range<Int>, in segment: Int) -> UnsafeBufferPointer<UInt8> {
+        segment == 0 ? bytes.elements(range) : segments[segment].bytes.elements(range)
+    }
 }
 
 /// Sixteen bytes per node: a file of 50 000 services has three million.
@@ -82,7 +151,7 @@ public struct YAMLNode: Sendable {
         self.id = id
     }
 
-    @inlinable var raw: RawNode { document.nodes[Int(id)] }
+    @inlinable @inline(__always) var raw: RawNode { document.node(id).node }
 
     /// The same node in `twin`, a twin of its document.
     public func inTwin(_ twin: YAMLDocument) -> YAMLNode {
@@ -90,7 +159,7 @@ public struct YAMLNode: Sendable {
         return YAMLNode(document: twin, id: id)
     }
 
-    @inlinable public var kind: Kind {
+    @inlinable @inline(__always) public var kind: Kind {
         switch raw.kind {
         case .scalar: return .scalar
         case .sequence: return .sequence
@@ -100,21 +169,22 @@ public struct YAMLNode: Sendable {
 
     @inlinable
     public var location: SourceLocation {
-        let node = raw
-        return SourceLocation(fileID: document.fileID, line: node.line, column: node.column)
+        let (node, segment) = document.node(id)
+        let line = segment == 0 ? node.line : node.line &+ document.segments[segment].lineOffset
+        return SourceLocation(fileID: document.fileID, line: line, column: node.column)
     }
 
     /// The scalar's text, or nil for a collection.
     @inlinable
     public var scalar: String? {
-        let node = raw
+        let (node, segment) = document.node(id)
         guard node.kind == .scalar else { return nil }
         let start = Int(node.start)
-        return String(decoding: document.bytes.elements(start..<start + Int(node.count)), as: UTF8.self)
+        return String(decoding: document.bytes(start..<start + Int(node.count), in: segment), as: UTF8.self)
     }
 
     /// True for an unquoted scalar without an explicit tag.
-    @inlinable
+    @inlinable @inline(__always)
     public var isPlainScalar: Bool { raw.kind == .scalar && raw.isPlain }
 
     /// A plain `~`, `null`, `Null`, `NULL` or empty scalar.
@@ -132,7 +202,7 @@ public struct YAMLNode: Sendable {
 
     /// Whether the node is a scalar whose text is exactly `text`, compared on
     /// the bytes: cheaper than making a `String` to compare.
-    @inlinable
+    @inlinable @inline(__always)
     public func scalarEquals(_ text: StaticString) -> Bool {
         let node = raw
         guard node.kind == .scalar, Int(node.count) == text.utf8CodeUnitCount else { return false }
@@ -160,52 +230,54 @@ public struct YAMLNode: Sendable {
     }
 
     /// The scalar's bytes (UTF-8), or nil for a collection.
-    @inlinable
+    @inlinable @inline(__always)
     public func withScalarBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
-        let node = raw
+        let (node, segment) = document.node(id)
         guard node.kind == .scalar else { return nil }
         let start = Int(node.start)
-        return body(document.bytes.elements(start..<start + Int(node.count)))
+        return body(document.bytes(start..<start + Int(node.count), in: segment))
     }
 
     /// The key and value of a mapping's pair at `index` (after merge keys are
     /// applied), without building the whole list of `entries`.
-    @inlinable
+    @inlinable @inline(__always)
     public func entry(at index: Int) -> (key: YAMLNode, value: YAMLNode) {
-        let start = Int(raw.start)
-        return (YAMLNode(document: document, id: document.children[start + 2 * index]),
-                YAMLNode(document: document, id: document.children[start + 2 * index + 1]))
+        let (node, segment) = document.node(id)
+        let start = Int(node.start)
+        return (YAMLNode(document: document, id: document.child(start + 2 * index, in: segment)),
+                YAMLNode(document: document, id: document.child(start + 2 * index + 1, in: segment)))
     }
 
     /// A sequence's element at `index`, without building the whole list of `elements`.
-    @inlinable
+    @inlinable @inline(__always)
     public func element(at index: Int) -> YAMLNode {
-        YAMLNode(document: document, id: document.children[Int(raw.start) + index])
+        let (node, segment) = document.node(id)
+        return YAMLNode(document: document, id: document.child(Int(node.start) + index, in: segment))
     }
 
     /// The elements of a sequence; empty for other kinds.
     @inlinable
     public var elements: [YAMLNode] {
-        let node = raw
+        let (node, segment) = document.node(id)
         guard node.kind == .sequence else { return [] }
         let start = Int(node.start)
-        return document.children.elements(start..<start + Int(node.count)).map { YAMLNode(document: document, id: $0) }
+        return document.children(start..<start + Int(node.count), in: segment).map { YAMLNode(document: document, id: $0) }
     }
 
     /// The key/value pairs of a mapping after merge keys are applied, in
     /// source order; empty for other kinds.
     public var entries: [(key: YAMLNode, value: YAMLNode)] {
-        let node = raw
+        let (node, segment) = document.node(id)
         guard node.kind == .mapping else { return [] }
         let start = Int(node.start)
         return (0..<Int(node.count)).map { index in
-            (YAMLNode(document: document, id: document.children[start + 2 * index]),
-             YAMLNode(document: document, id: document.children[start + 2 * index + 1]))
+            (YAMLNode(document: document, id: document.child(start + 2 * index, in: segment)),
+             YAMLNode(document: document, id: document.child(start + 2 * index + 1, in: segment)))
         }
     }
 
     /// The number of elements or pairs; 0 for a scalar.
-    @inlinable
+    @inlinable @inline(__always)
     public var count: Int { raw.kind == .scalar ? 0 : Int(raw.count) }
 
     /// A short name of the node's kind for error messages ("a list", "the string 'x'").

@@ -104,6 +104,21 @@ struct SplitParseTests {
         #expect(split.document?.root?.entries.map { $0.key.scalar ?? "" } == ["faultline", "x-policies", "defaults", "services", "channels", "datastores"])
     }
 
+    @Test("the pieces stay where their builders wrote them, one segment each, and a twin reads them alike")
+    func segments() throws {
+        let text = Self.topology(services: 120)
+        let document = try #require(Self.split(text)?.document)
+        // The first piece, the block's second half, the tail: nothing copied behind the first.
+        #expect(document.segments.count == 3)
+        let block = try #require(document.root?.entries.first { $0.key.scalar == "services" }?.value)
+        let last = block.entry(at: block.count - 1)
+        #expect(last.key.id >> YAMLDocument.segmentShift == 1)
+        #expect(last.key.location == Self.oneLine(text).document?.root?.entries[3].value.entry(at: 119).key.location)
+        let channels = try #require(document.root?.entries.first { $0.key.scalar == "channels" })
+        #expect(channels.key.id >> YAMLDocument.segmentShift == 2)
+        #expect(Self.sameTree(document.root.map { $0.inTwin(document.twin()) }, Self.oneLine(text).document?.root))
+    }
+
     @Test("without a tail, and with Windows line ends")
     func variants() throws {
         let noTail = Self.topology(services: 50, tail: "")

@@ -57,16 +57,17 @@ public final class YAMLDocument: Sendable {
         self.file = file
         fileID = FileNames.shared.id(of: file)
         self.stores = stores
-        nodes = StoredElements(stores[0].nodes)
-        children = StoredElements(stores[0].children)
-        bytes = StoredElements(stores[0].bytes)
         let table = TrivialArray<Segment>(capacity: stores.count)
         for store in stores {
             table.append(Segment(nodes: StoredElements(store.nodes), children: StoredElements(store.children),
                                  bytes: StoredElements(store.bytes), lineOffset: store.lineOffset))
         }
         segmentTable = table
-        segments = StoredElements(table)
+        let list = StoredElements(table)
+        segments = list
+        nodes = list[0].nodes
+        children = list[0].children
+        bytes = list[0].bytes
         self.rootID = rootID
     }
 
@@ -80,33 +81,21 @@ public final class YAMLDocument: Sendable {
         YAMLDocument(file: file, segments: stores, rootID: rootID)
     }
 
+    /// Whether `other` is this document or a twin of it.
+    func shares(storageWith other: YAMLDocument) -> Bool {
+        other.file == file && other.stores.count == stores.count && other.stores[0].nodes === stores[0].nodes
+    }
+
     /// The document's top node, or nil for a stream with no document (an empty file).
     public var root: YAMLNode? { rootID.map { YAMLNode(document: self, id: $0) } }
 
-    /// The node `id`, and the segment whose children and bytes its `start` indexes.
+    /// The node `id`, with the children and bytes of its segment (which its
+    /// `start` indexes) and the lines before that segment.
     @inlinable @inline(__always)
-    func node(_ id: Int32) -> (node: RawNode, segment: Int) {
-        if id <= YAMLDocument.indexMask { return (nodes[Int(id)], 0) }
-        let segment = Int(id >> YAMLDocument.segmentShift)
-        return (segments[segment].nodes[Int(id & YAMLDocument.indexMask)], segment)
-    }
-
-    /// Child `index` of the children of a node in `segment`.
-    @inlinable @inline(__always)
-    func child(_ index: Int, in segment: Int) -> Int32 {
-        segment == 0 ? children[index] : segments[segment].children[index]
-    }
-
-    /// Children `range` of a node in `segment`.
-    @inlinable @inline(__always)
-    func children(_ range: Range<Int>, in segment: Int) -> UnsafeBufferPointer<Int32> {
-        segment == 0 ? children.elements(range) : segments[segment].children.elements(range)
-    }
-
-    /// Scalar bytes `range` of a node in `segment`.
-    @inlinable @inline(__always)
-    func bytes(_ range: Range<Int>, in segment: Int) -> UnsafeBufferPointer<UInt8> {
-        segment == 0 ? bytes.elements(range) : segments[segment].bytes.elements(range)
+    func node(_ id: Int32) -> (node: RawNode, children: StoredElements<Int32>, bytes: StoredElements<UInt8>, lineOffset: Int32) {
+        if id <= YAMLDocument.indexMask { return (nodes[Int(id)], children, bytes, 0) }
+        let segment = segments[Int(id >> YAMLDocument.segmentShift)]
+        return (segment.nodes[Int(id & YAMLDocument.indexMask)], segment.children, segment.bytes, segment.lineOffset)
     }
 }
 
@@ -155,7 +144,7 @@ public struct YAMLNode: Sendable {
 
     /// The same node in `twin`, a twin of its document.
     public func inTwin(_ twin: YAMLDocument) -> YAMLNode {
-        precondition(twin.nodes.count == document.nodes.count && twin.file == document.file, "not a twin of this node's document")
+        precondition(twin.shares(storageWith: document), "not a twin of this node's document")
         return YAMLNode(document: twin, id: id)
     }
 
@@ -169,18 +158,17 @@ public struct YAMLNode: Sendable {
 
     @inlinable
     public var location: SourceLocation {
-        let (node, segment) = document.node(id)
-        let line = segment == 0 ? node.line : node.line &+ document.segments[segment].lineOffset
-        return SourceLocation(fileID: document.fileID, line: line, column: node.column)
+        let (node, _, _, lineOffset) = document.node(id)
+        return SourceLocation(fileID: document.fileID, line: node.line &+ lineOffset, column: node.column)
     }
 
     /// The scalar's text, or nil for a collection.
     @inlinable
     public var scalar: String? {
-        let (node, segment) = document.node(id)
+        let (node, children, bytes, _) = document.node(id)
         guard node.kind == .scalar else { return nil }
         let start = Int(node.start)
-        return String(decoding: document.bytes(start..<start + Int(node.count), in: segment), as: UTF8.self)
+        return String(decoding: bytes.elements(start..<start + Int(node.count)), as: UTF8.self)
     }
 
     /// True for an unquoted scalar without an explicit tag.
@@ -232,47 +220,47 @@ public struct YAMLNode: Sendable {
     /// The scalar's bytes (UTF-8), or nil for a collection.
     @inlinable @inline(__always)
     public func withScalarBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
-        let (node, segment) = document.node(id)
+        let (node, children, bytes, _) = document.node(id)
         guard node.kind == .scalar else { return nil }
         let start = Int(node.start)
-        return body(document.bytes(start..<start + Int(node.count), in: segment))
+        return body(bytes.elements(start..<start + Int(node.count)))
     }
 
     /// The key and value of a mapping's pair at `index` (after merge keys are
     /// applied), without building the whole list of `entries`.
     @inlinable @inline(__always)
     public func entry(at index: Int) -> (key: YAMLNode, value: YAMLNode) {
-        let (node, segment) = document.node(id)
+        let (node, children, bytes, _) = document.node(id)
         let start = Int(node.start)
-        return (YAMLNode(document: document, id: document.child(start + 2 * index, in: segment)),
-                YAMLNode(document: document, id: document.child(start + 2 * index + 1, in: segment)))
+        return (YAMLNode(document: document, id: children[start + 2 * index]),
+                YAMLNode(document: document, id: children[start + 2 * index + 1]))
     }
 
     /// A sequence's element at `index`, without building the whole list of `elements`.
     @inlinable @inline(__always)
     public func element(at index: Int) -> YAMLNode {
-        let (node, segment) = document.node(id)
-        return YAMLNode(document: document, id: document.child(Int(node.start) + index, in: segment))
+        let (node, children, bytes, _) = document.node(id)
+        return YAMLNode(document: document, id: children[Int(node.start) + index])
     }
 
     /// The elements of a sequence; empty for other kinds.
     @inlinable
     public var elements: [YAMLNode] {
-        let (node, segment) = document.node(id)
+        let (node, children, bytes, _) = document.node(id)
         guard node.kind == .sequence else { return [] }
         let start = Int(node.start)
-        return document.children(start..<start + Int(node.count), in: segment).map { YAMLNode(document: document, id: $0) }
+        return children.elements(start..<start + Int(node.count)).map { YAMLNode(document: document, id: $0) }
     }
 
     /// The key/value pairs of a mapping after merge keys are applied, in
     /// source order; empty for other kinds.
     public var entries: [(key: YAMLNode, value: YAMLNode)] {
-        let (node, segment) = document.node(id)
+        let (node, children, bytes, _) = document.node(id)
         guard node.kind == .mapping else { return [] }
         let start = Int(node.start)
         return (0..<Int(node.count)).map { index in
-            (YAMLNode(document: document, id: document.child(start + 2 * index, in: segment)),
-             YAMLNode(document: document, id: document.child(start + 2 * index + 1, in: segment)))
+            (YAMLNode(document: document, id: children[start + 2 * index]),
+             YAMLNode(document: document, id: children[start + 2 * index + 1]))
         }
     }
 

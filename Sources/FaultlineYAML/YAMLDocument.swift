@@ -165,7 +165,7 @@ public struct YAMLNode: Sendable {
     /// The scalar's text, or nil for a collection.
     @inlinable
     public var scalar: String? {
-        let (node, children, bytes, _) = document.node(id)
+        let (node, _, bytes, _) = document.node(id)
         guard node.kind == .scalar else { return nil }
         let start = Int(node.start)
         return String(decoding: bytes.elements(start..<start + Int(node.count)), as: UTF8.self)
@@ -220,7 +220,7 @@ public struct YAMLNode: Sendable {
     /// The scalar's bytes (UTF-8), or nil for a collection.
     @inlinable @inline(__always)
     public func withScalarBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
-        let (node, children, bytes, _) = document.node(id)
+        let (node, _, bytes, _) = document.node(id)
         guard node.kind == .scalar else { return nil }
         let start = Int(node.start)
         return body(bytes.elements(start..<start + Int(node.count)))
@@ -230,7 +230,7 @@ public struct YAMLNode: Sendable {
     /// applied), without building the whole list of `entries`.
     @inlinable @inline(__always)
     public func entry(at index: Int) -> (key: YAMLNode, value: YAMLNode) {
-        let (node, children, bytes, _) = document.node(id)
+        let (node, children, _, _) = document.node(id)
         let start = Int(node.start)
         return (YAMLNode(document: document, id: children[start + 2 * index]),
                 YAMLNode(document: document, id: children[start + 2 * index + 1]))
@@ -239,14 +239,14 @@ public struct YAMLNode: Sendable {
     /// A sequence's element at `index`, without building the whole list of `elements`.
     @inlinable @inline(__always)
     public func element(at index: Int) -> YAMLNode {
-        let (node, children, bytes, _) = document.node(id)
+        let (node, children, _, _) = document.node(id)
         return YAMLNode(document: document, id: children[Int(node.start) + index])
     }
 
     /// The elements of a sequence; empty for other kinds.
     @inlinable
     public var elements: [YAMLNode] {
-        let (node, children, bytes, _) = document.node(id)
+        let (node, children, _, _) = document.node(id)
         guard node.kind == .sequence else { return [] }
         let start = Int(node.start)
         return children.elements(start..<start + Int(node.count)).map { YAMLNode(document: document, id: $0) }
@@ -255,7 +255,7 @@ public struct YAMLNode: Sendable {
     /// The key/value pairs of a mapping after merge keys are applied, in
     /// source order; empty for other kinds.
     public var entries: [(key: YAMLNode, value: YAMLNode)] {
-        let (node, children, bytes, _) = document.node(id)
+        let (node, children, _, _) = document.node(id)
         guard node.kind == .mapping else { return [] }
         let start = Int(node.start)
         return (0..<Int(node.count)).map { index in

@@ -427,7 +427,7 @@ struct DocumentBuilder {
     private mutating func attach(_ id: Int32, anchorName: String?, line: Int32, column: Int32) -> Bool {
         if let anchorName { record(anchor: anchorName, id: id) }
         let size = UInt64(expandedSizes[Int(id)])
-        if size > UInt64(limits.maxExpandedNodes) { return failExpansion(line: line, column: column) }
+        if size > UInt64(limits.maxExpandedNodes) || id > YAMLDocument.indexMask { return failExpansion(line: line, column: column) }
         if open.isEmpty {
             rootID = id
         } else {
@@ -443,8 +443,14 @@ struct DocumentBuilder {
     }
 
     private mutating func failExpansion(line: Int32, column: Int32) -> Bool {
+        let at = SourceLocation(file: file, line: Int(line), column: Int(column))
+        guard nodes.count <= Int(YAMLDocument.indexMask) else {
+            // Node ids keep their top bits for the segments of a split parse.
+            fail(Diagnostic("the file holds more than \(YAMLDocument.indexMask) YAML nodes, more than one document can hold; split it into several files", at: at))
+            return false
+        }
         fail(Diagnostic("this node expands to more than \(limits.maxExpandedNodes) nodes through aliases (the node limit guards against alias bombs; raise it with --max-nodes)",
-                        at: SourceLocation(file: file, line: Int(line), column: Int(column))))
+                        at: at))
         return false
     }
 

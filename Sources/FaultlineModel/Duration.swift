@@ -31,6 +31,14 @@ public struct Duration: Hashable, Comparable, Sendable, CustomStringConvertible 
     // call paid for runtime generic metadata of the temporary allocation.
     @inlinable
     public func withSpelling<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        if let index = DurationSpellings.index(of: microseconds) { return DurationSpellings.common.withSpelling(at: index, body) }
+        return withComputedSpelling(body)
+    }
+
+    /// `withSpelling`, worked out digit by digit: about 260 instructions,
+    /// where a message's usual durations are looked up in `DurationSpellings`.
+    @inlinable
+    func withComputedSpelling<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         guard let spelling else {
             let forever: StaticString = "more than 292000 years"
             return body(UnsafeBufferPointer(start: forever.utf8Start, count: forever.utf8CodeUnitCount))
@@ -69,6 +77,58 @@ public struct Duration: Hashable, Comparable, Sendable, CustomStringConvertible 
         var fraction = value % unit, width = digits
         while fraction != 0 && fraction % 10 == 0 { fraction /= 10; width -= 1 }
         return (value / unit, fraction, fraction == 0 ? 0 : width, name)
+    }
+}
+
+/// The spellings of the durations messages print most, made once: every
+/// whole millisecond below a second and every multiple of 50 ms below a
+/// minute (timeouts, backoffs and the worst cases they add up to). A large
+/// topology's messages print durations about half a million times.
+@usableFromInline
+final class DurationSpellings: @unchecked Sendable {
+    @usableFromInline static let common = DurationSpellings()
+
+    @usableFromInline static let wholeMilliseconds = 1_000
+    @usableFromInline static let stepMilliseconds: Int64 = 50
+    @usableFromInline static let limitMilliseconds: Int64 = 60_000
+    static let count = wholeMilliseconds + Int((limitMilliseconds - 1_000) / stepMilliseconds)
+
+    /// Each entry's offset into `bytes` (high bits) and length (low 8 bits).
+    // Written only while the table is made; read-only after, by every thread.
+    @usableFromInline let entries: UnsafeMutablePointer<UInt32>
+    @usableFromInline let bytes: UnsafeMutablePointer<UInt8>
+
+    private init() {
+        entries = .allocate(capacity: DurationSpellings.count)
+        bytes = .allocate(capacity: DurationSpellings.count * 8)
+        var offset = 0
+        for index in 0..<DurationSpellings.count {
+            let milliseconds = index < DurationSpellings.wholeMilliseconds
+                ? Int64(index) : 1_000 + Int64(index - DurationSpellings.wholeMilliseconds) * DurationSpellings.stepMilliseconds
+            let length = Duration.milliseconds(milliseconds).withComputedSpelling { spelling in
+                guard let base = spelling.baseAddress else { return 0 }
+                (bytes + offset).initialize(from: base, count: spelling.count)
+                return spelling.count
+            }
+            entries[index] = UInt32(offset) << 8 | UInt32(length)
+            offset += length
+        }
+    }
+
+    /// The entry of a duration the table holds, or nil.
+    @inlinable @inline(__always)
+    static func index(of microseconds: Int64) -> Int? {
+        guard microseconds >= 0, microseconds < limitMilliseconds * 1_000, microseconds % 1_000 == 0 else { return nil }
+        let milliseconds = microseconds / 1_000
+        if milliseconds < Int64(wholeMilliseconds) { return Int(milliseconds) }
+        guard milliseconds % stepMilliseconds == 0 else { return nil }
+        return wholeMilliseconds + Int((milliseconds - 1_000) / stepMilliseconds)
+    }
+
+    @inlinable @inline(__always)
+    func withSpelling<T>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        let entry = entries[index]
+        return body(UnsafeBufferPointer(start: bytes + Int(entry >> 8), count: Int(entry & 0xFF)))
     }
 }
 

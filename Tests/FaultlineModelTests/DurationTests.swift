@@ -1,4 +1,4 @@
-import FaultlineModel
+@testable import FaultlineModel
 import Testing
 
 @Suite("Durations")
@@ -129,6 +129,28 @@ struct DecimalTextTests {
         var buffer = [UInt8](repeating: 0, count: DecimalText.maxLength)
         let count = buffer.withUnsafeMutableBufferPointer { DecimalText.write(value, minimumDigits: minimum, to: $0.baseAddress!) }
         #expect(String(decoding: buffer[..<count], as: UTF8.self) == expected)
+    }
+
+    /// The table of common spellings is made from the computed spelling; both must
+    /// agree for every duration it holds and around its edges.
+    @Test("durations printed from the table of common spellings read as computed")
+    func commonSpellings() {
+        func spelled(_ duration: Duration, computed: Bool) -> String {
+            computed ? duration.withComputedSpelling { String(decoding: $0, as: UTF8.self) }
+                : duration.withSpelling { String(decoding: $0, as: UTF8.self) }
+        }
+        var inTable = 0
+        for milliseconds in stride(from: Int64(0), through: 61_000, by: 25) {
+            for extra in [Int64(0), 1, 500] {
+                let duration = Duration(microseconds: milliseconds * 1_000 + extra)
+                if DurationSpellings.index(of: duration.microseconds) != nil { inTable += 1 }
+                #expect(spelled(duration, computed: false) == spelled(duration, computed: true), "\(duration.microseconds) µs")
+            }
+        }
+        #expect(inTable == 40 + 1_180)  // 0–975 ms every 25 ms, then every 50 ms below a minute
+        #expect(spelled(.milliseconds(10_550), computed: false) == "10.55s")
+        #expect(spelled(.milliseconds(999), computed: false) == "999ms")
+        #expect(DurationSpellings.index(of: 60_000_000) == nil && DurationSpellings.index(of: -1_000) == nil)
     }
 }
 

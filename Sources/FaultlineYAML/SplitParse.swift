@@ -73,6 +73,8 @@ enum SplitParse {
         /// own thread: the join then compares the halves' keys without
         /// reading them again.
         var blockKeyHashes: [Int] = []
+        /// A later piece that is a part of the block (else the tail).
+        var isBlock = false
         /// The builder's `lastLargeMapping`: usually the block, already hashed.
         private var lastLargeMapping: (id: Int32, keyHashes: [Int])?
 
@@ -136,48 +138,199 @@ enum SplitParse {
         guard !header.fatal, header.diagnostics.isEmpty, let seed = header.seed else { return nil }
         let seedNodes = Int32(seed.nodes.count)
 
-        var pieces = concurrentMap(2) { worker -> [Piece]? in
-            if worker == 0 {
-                var builder = DocumentBuilder(file: file, limits: limits, capacity: input.count)
-                builder.trackedFrom = seedNodes
-                YAMLParser.run(UnsafeBufferPointer(rebasing: input[..<plan.cut]), into: &builder, inline: piecesRunInline)
-                guard var piece = Piece(builder) else { return nil }
-                piece.hashBlockKeys(of: piece.rootID, lastValue: true)
-                return [piece]
-            }
+        // The first piece, from the start of the file, goes to one core; the
+        // rest of the block is cut into pieces that get smaller, then the
+        // tail. The other core takes those, largest first, and the first core
+        // joins in once its piece is done: the two finish within a small piece
+        // of each other, however the machine shares its cores out.
+        let queue = PieceQueue()
+        // Either thread may cut the rest of the file (whichever gets there
+        // first): the two iterations may also run one after the other on one
+        // thread, and the first must then not wait for the second.
+        let cutLater = { () -> [PieceQueue.Job]? in
             guard let blockEnd = blockEnd(input, from: plan.cut) else { return nil }
             // The block's entries sit two levels down: the top mapping and `services:`.
             var blockLimits = limits
             blockLimits.maxDepth -= 2
-            var later: [Piece] = []
-            for (range, pieceLimits) in [(plan.cut..<blockEnd, blockLimits), (blockEnd..<input.count, limits)] where !range.isEmpty {
-                var builder = DocumentBuilder(file: file, limits: pieceLimits, capacity: range.count, continuing: seed)
-                YAMLParser.run(UnsafeBufferPointer(rebasing: input[range]), into: &builder, inline: piecesRunInline)
-                guard var piece = Piece(builder) else { return nil }
-                if later.isEmpty { piece.hashBlockKeys(of: piece.rootID, lastValue: false) }
-                guard piece.globalize(segment: Int32(later.count + 1), seedNodes: seedNodes) else { return nil }
-                later.append(piece)
+            var jobs = laterCuts(input, from: plan.cut, to: blockEnd, entryIndent: plan.entryIndent).map {
+                PieceQueue.Job(index: 0, range: $0, limits: blockLimits, isBlock: true)
             }
-            return later
+            if blockEnd < input.count { jobs.append(PieceQueue.Job(index: 0, range: blockEnd..<input.count, limits: limits, isBlock: false)) }
+            for index in jobs.indices { jobs[index].index = index }
+            // Largest first: the tail, then the block's pieces as they come (each smaller).
+            if let tail = jobs.last, !tail.isBlock { jobs = [tail] + jobs.dropLast() }
+            return jobs
         }
-        guard let laterPieces = pieces.popLast() ?? nil, var firstPieces = pieces.popLast() ?? nil,
-              var first = firstPieces.popLast() else { return nil }
-        guard let document = stitch(&first, later: laterPieces, seed: seed, file: file, limits: limits, entryIndent: plan.entryIndent) else {
+        let firstPiece = concurrentMap(2) { worker -> Piece? in
+            if worker == 0 {
+                var builder = DocumentBuilder(file: file, limits: limits, capacity: input.count)
+                builder.trackedFrom = seedNodes
+                YAMLParser.run(UnsafeBufferPointer(rebasing: input[..<plan.cut]), into: &builder, inline: piecesRunInline)
+                guard var piece = Piece(builder) else {
+                    queue.fail()
+                    return nil
+                }
+                piece.hashBlockKeys(of: piece.rootID, lastValue: true)
+                queue.publishOnce(cutLater)
+                while let job = queue.take() {
+                    guard parseLater(job) else { return nil }
+                }
+                return piece
+            }
+            queue.publishOnce(cutLater)
+            while let job = queue.take() {
+                guard parseLater(job) else { return nil }
+            }
+            return nil
+        }
+
+        /// Parses one later piece into its slot; false (and the queue stopped) when it cannot join.
+        func parseLater(_ job: PieceQueue.Job) -> Bool {
+            var builder = DocumentBuilder(file: file, limits: job.limits, capacity: job.range.count, continuing: seed)
+            YAMLParser.run(UnsafeBufferPointer(rebasing: input[job.range]), into: &builder, inline: piecesRunInline)
+            guard var piece = Piece(builder) else {
+                queue.fail()
+                return false
+            }
+            piece.isBlock = job.isBlock
+            if job.isBlock { piece.hashBlockKeys(of: piece.rootID, lastValue: false) }
+            guard piece.globalize(segment: Int32(job.index + 1), seedNodes: seedNodes) else {
+                queue.fail()
+                return false
+            }
+            queue.finish(job.index, piece)
+            return true
+        }
+
+        guard var first = firstPiece.first ?? nil, let later = queue.finished() else { return nil }
+        guard let document = stitch(&first, later: later, seed: seed, file: file, limits: limits, entryIndent: plan.entryIndent) else {
             return nil
         }
         return YAMLParseResult(document: document, diagnostics: [])
     }
 
+    /// The later pieces of a split parse, shared by the two threads: one
+    /// takes them from the start, the other too once its first piece is done.
+    final class PieceQueue: @unchecked Sendable {
+        struct Job {
+            var index: Int
+            var range: Range<Int>
+            var limits: YAMLLimits
+            /// A part of the block (else the tail).
+            var isBlock: Bool
+        }
+
+        private var lock = pthread_mutex_t()
+        private var jobs: [Job]?
+        private var next = 0
+        private var failed = false
+        private var pieces: [Piece?] = []
+
+        init() { pthread_mutex_init(&lock, nil) }
+        deinit { pthread_mutex_destroy(&lock) }
+
+        private func locked<T>(_ body: () -> T) -> T {
+            pthread_mutex_lock(&lock)
+            defer { pthread_mutex_unlock(&lock) }
+            return body()
+        }
+
+        /// Publishes `cut()`'s pieces unless they already are (or fails the queue when it gives none).
+        func publishOnce(_ cut: () -> [Job]?) {
+            guard locked({ jobs == nil && !failed }) else { return }
+            let made = cut()
+            locked {
+                guard jobs == nil else { return }
+                guard let made else {
+                    failed = true
+                    return
+                }
+                jobs = made
+                pieces = Array(repeating: nil, count: made.count)
+            }
+        }
+
+        func fail() { locked { failed = true } }
+
+        /// The next piece, in the order `publishOnce` was given them; nil when
+        /// none is left or one failed. Call `publishOnce` first.
+        func take() -> Job? {
+            locked {
+                guard !failed, let jobs, next < jobs.count else { return nil }
+                next += 1
+                return jobs[next - 1]
+            }
+        }
+
+        func finish(_ index: Int, _ piece: Piece) { locked { pieces[index] = piece } }
+
+        /// Every later piece in file order, or nil when one failed.
+        func finished() -> [Piece]? {
+            locked {
+                guard !failed, jobs != nil else { return nil }
+                var result: [Piece] = []
+                result.reserveCapacity(pieces.count)
+                for piece in pieces {
+                    guard let piece else { return nil }
+                    result.append(piece)
+                }
+                return result
+            }
+        }
+    }
+
+    /// The block after the first cut goes in pieces of this share of what is
+    /// left of it (per cent), down to `smallestPieceShare` of the file: large
+    /// pieces first, small ones last, so that the two threads run out of work
+    /// within a small piece of each other.
+    static let laterPieceShare = 30
+    static let smallestPieceShare = 1
+
+    /// The block from `start` to `end` in pieces, each starting on an entry's
+    /// line, each `laterPieceShare` of the rest; at most `maximumLaterPieces`.
+    static func laterCuts(_ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, entryIndent: Int) -> [Range<Int>] {
+        let smallest = max(1, input.count * smallestPieceShare / 100)
+        var starts = [start]
+        while starts.count < maximumLaterPieces, let last = starts.last {
+            let size = max(smallest, (end - last) * laterPieceShare / 100)
+            guard last + size < end - smallest / 2,
+                  let next = entryLine(input, from: last + size, before: end, entryIndent: entryIndent) else { break }
+            starts.append(next)
+        }
+        return starts.indices.map { starts[$0]..<($0 + 1 < starts.count ? starts[$0 + 1] : end) }
+    }
+
+    /// The block's later pieces, the first piece and the tail must fit the segments of a document.
+    static let maximumLaterPieces = YAMLDocument.maximumSegments - 2
+
+    /// The start of the first entry line of the block from `position` on (its
+    /// line's start if it starts one), before `end`.
+    private static func entryLine(_ input: UnsafeBufferPointer<UInt8>, from position: Int, before end: Int, entryIndent: Int) -> Int? {
+        var lineStart = endOfLine(input, from: position - 1) + 1
+        while lineStart < end {
+            let (spaces, first) = indentation(input, at: lineStart)
+            if let first, first != UInt8(ascii: "#"), spaces == entryIndent, isKeyStart(first) { return lineStart }
+            lineStart = endOfLine(input, from: lineStart) + 1
+        }
+        return nil
+    }
+
     // MARK: Finding the cut
+
+    /// The first piece, parsed from the start of the file, ends at the first
+    /// entry from this share of the file on (per cent): less than half, so
+    /// that the other core, taking the smaller later pieces, cannot run out
+    /// of them long before the first piece is done.
+    static let firstPieceShare = 40
 
     static func plan(_ input: UnsafeBufferPointer<UInt8>) -> Plan? {
         let count = input.count
         // libyaml reads UTF-16 when the file starts with its byte order mark;
         // the byte scans below assume UTF-8.
         guard count > 4, !(input[0] == 0xFF && input[1] == 0xFE), !(input[0] == 0xFE && input[1] == 0xFF) else { return nil }
-        let middle = count / 2
+        let middle = count * firstPieceShare / 100
 
-        // The top-level `services:` key on a line of its own, in the first half.
+        // The top-level `services:` key on a line of its own, before the first cut.
         var lineStart = 0
         var line: Int32 = 1
         var keyLine: Int32 = 0
@@ -208,12 +361,12 @@ enum SplitParse {
         }
         guard entryIndent > 0 else { return nil }
 
-        // The first entry line from the middle on, inside the block.
-        lineStart = endOfLine(input, from: middle - 1) + 1
+        // The first entry line from `firstPieceShare` of the file on, inside the block.
+        lineStart = endOfLine(input, from: count * firstPieceShare / 100 - 1) + 1
         while lineStart < count {
             let (spaces, first) = indentation(input, at: lineStart)
             if let first, first != UInt8(ascii: "#") {
-                if spaces == 0 { return nil }  // the block ended before the middle
+                if spaces == 0 { return nil }  // the block ended before the cut
                 if spaces == entryIndent, isKeyStart(first) {
                     return Plan(keyLine: keyLine, headerEnd: headerEnd, entryIndent: entryIndent, cut: lineStart)
                 }
@@ -283,26 +436,31 @@ enum SplitParse {
 
     // MARK: Joining the pieces
 
-    /// Whether a key of the block's first part (`firstHashes.count` pairs of
-    /// `entries`) is also a key of its second part; neither part repeats a
-    /// key of its own (the pieces were parsed without a problem).
+    /// Whether a key of the block's later parts (`laterHashes`, the pairs of
+    /// `entries` after the first part's `firstHashes.count`) is also a key of
+    /// the first part or of another later part; the first part repeats no key
+    /// of its own, nor does any one later piece (they were parsed without a
+    /// problem).
     static func shareAKey(_ entries: [Int32], firstHashes: [Int], laterHashes: [Int], keysEqual: (Int32, Int32) -> Bool) -> Bool {
-        guard firstHashes.count + laterHashes.count == entries.count / 2 else { return true }
-        let mask = (1 << (Int.bitWidth - (2 * firstHashes.count).leadingZeroBitCount)) - 1
+        let pairs = firstHashes.count + laterHashes.count
+        guard pairs == entries.count / 2 else { return true }
+        let mask = (1 << (Int.bitWidth - (2 * pairs).leadingZeroBitCount)) - 1
         var slots = [Int32](repeating: -1, count: mask + 1)
         for (pair, hash) in firstHashes.enumerated() {
             var slot = hash & mask
             while slots[slot] >= 0 { slot = (slot + 1) & mask }
             slots[slot] = Int32(pair)
         }
+        func pairHash(_ pair: Int) -> Int { pair < firstHashes.count ? firstHashes[pair] : laterHashes[pair - firstHashes.count] }
         for (offset, hash) in laterHashes.enumerated() {
-            let key = entries[2 * (firstHashes.count + offset)]
+            let pair = firstHashes.count + offset
             var slot = hash & mask
             while slots[slot] >= 0 {
-                let pair = Int(slots[slot])
-                if firstHashes[pair] == hash, keysEqual(entries[2 * pair], key) { return true }
+                let other = Int(slots[slot])
+                if pairHash(other) == hash, keysEqual(entries[2 * other], entries[2 * pair]) { return true }
                 slot = (slot + 1) & mask
             }
+            slots[slot] = Int32(pair)
         }
         return false
     }
@@ -322,9 +480,7 @@ enum SplitParse {
         guard first.children[lastPair] == seedNodes - 1 else { return nil }
         let blockID = first.children[lastPair + 1]
         let block = first.nodes[Int(blockID)]
-        guard block.kind == .mapping, block.column == Int32(entryIndent + 1), let blockPiece = later.first,
-              let blockPieceRoot = blockPiece.rootID, blockPiece.nodes[Int(blockPieceRoot)].kind == .mapping,
-              blockPiece.nodes[Int(blockPieceRoot)].column == Int32(entryIndent + 1) else { return nil }
+        guard block.kind == .mapping, block.column == Int32(entryIndent + 1) else { return nil }
 
         // An alias in a later piece must name the anchor one pass would find.
         var definedBefore = first.laterAnchors
@@ -338,17 +494,20 @@ enum SplitParse {
         var topEntries = Array(first.children.elements(Int(top.start)..<Int(top.start) + 2 * Int(top.count)))
         var blockSize = UInt64(first.expandedSizes[Int(blockID)])
         var topSize = UInt64(first.expandedSizes[Int(topID)]) - blockSize
+        var laterBlockHashes: [Int] = []
         var segments: [YAMLDocument.Stores] = [(first.nodes, first.children, first.bytes, 0)]
-        for (index, piece) in later.enumerated() {
+        guard later.count < YAMLDocument.maximumSegments else { return nil }
+        for piece in later {
             segments.append((piece.nodes, piece.children, piece.bytes, lineOffset))
             lineOffset += piece.endLine - 1
             guard let root = piece.rootID else { continue }  // only comments
             let rootNode = piece.nodes[Int(root)]
-            guard rootNode.kind == .mapping, index == 0 || rootNode.column == 1 else { return nil }
+            guard rootNode.kind == .mapping, rootNode.column == (piece.isBlock ? Int32(entryIndent + 1) : 1) else { return nil }
             let entries = piece.children.elements(Int(rootNode.start)..<Int(rootNode.start) + 2 * Int(rootNode.count))
             let size = UInt64(piece.expandedSizes[Int(root)]) - 1
-            if index == 0 {
+            if piece.isBlock {
                 blockEntries.append(contentsOf: entries)
+                laterBlockHashes.append(contentsOf: piece.blockKeyHashes)
                 blockSize = blockSize.addingSaturating(size)
             } else {
                 topEntries.append(contentsOf: entries)
@@ -376,7 +535,7 @@ enum SplitParse {
                 } ?? false
             } ?? false
         }
-        guard !shareAKey(blockEntries, firstHashes: first.blockKeyHashes, laterHashes: blockPiece.blockKeyHashes, keysEqual: keysEqual)
+        guard !shareAKey(blockEntries, firstHashes: first.blockKeyHashes, laterHashes: laterBlockHashes, keysEqual: keysEqual)
         else { return nil }
         // The top mapping's keys, from the first piece and the tail: scalars,
         // no merge key, none twice (else one pass reports or merges them).

@@ -33,10 +33,10 @@ public final class YAMLDocument: Sendable {
     /// and its index in that segment's storage below. Child ids are whole ids;
     /// a node's `start` is an offset into its own segment's children or bytes,
     /// and its line is counted from its segment's first line.
-    @usableFromInline static let segmentShift: Int32 = 29
+    @usableFromInline static let segmentShift: Int32 = 27
     @usableFromInline static let indexMask: Int32 = (1 << segmentShift) - 1
-    /// Segments a document may have: the first, the block's second half, the tail.
-    static let maximumSegments = 4
+    /// Segments a document may have: the first piece, the later pieces of the block, the tail.
+    static let maximumSegments = 1 << (31 - segmentShift)
 
     @usableFromInline
     struct Segment: Sendable, BitwiseCopyable {

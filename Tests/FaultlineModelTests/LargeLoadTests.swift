@@ -49,6 +49,11 @@ struct LargeLoadTests {
         #expect(found.map(\.location.line) == found.map(\.location.line).sorted())
     }
 
+    @Test("a call is a plain value: slots the cores leave unwritten when a call does not load need no clean-up")
+    func callsArePlainValues() {
+        #expect(_isPOD(Call.self))
+    }
+
     @Test("calls that do not load in either half: each is reported, and the halves still join")
     func undeclaredTargetsInBothHalves() {
         var text = Self.topology(services: 3_000)

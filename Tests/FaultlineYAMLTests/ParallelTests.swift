@@ -31,6 +31,18 @@ struct ParallelTests {
         }
     }
 
+    @Test("two threads taking chunks from both ends cover every index once", arguments: [0, 1, 63, 64, 65, 1_000])
+    func twoEndedChunks(count: Int) {
+        let chunks = TwoEndedChunks(count: count, size: 64)
+        let taken = concurrentMap(2) { side -> [Int] in
+            var indices: [Int] = []
+            while let chunk = chunks.take(fromStart: side == 0) { indices.append(contentsOf: chunk) }
+            return indices
+        }
+        #expect((taken[0] + taken[1]).sorted() == Array(0..<count))
+        #expect(taken[0] == taken[0].sorted() && taken[0].first.map { $0 == 0 } ?? true)
+    }
+
     @Test("releaseInBackground frees the value on another thread, whichever runs first")
     func releasedByAWorker() {
         let freedOnCaller = UnsafeMutablePointer<Bool>.allocate(capacity: 1)

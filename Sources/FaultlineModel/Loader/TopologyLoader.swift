@@ -185,12 +185,12 @@ private final class LoadSession {
     var firstCallID = 0
     /// From this many services on, operations and services are read in two
     /// halves side by side: where the first ends, the second half's
-    /// declarations (read through document twins), and each half's call
-    /// entries.
+    /// declarations (read through document twins), and each service's call
+    /// entries (the calls it has when every entry is a valid call).
     static let splitAt = 2_000
     private var middle = 0
     private var secondHalf: [Declaration] = []
-    private var halfCallEntries = (first: 0, second: 0)
+    private var callEntryCounts: [Int] = []
     /// One twin per document for the second half (see `YAMLDocument.twin`).
     private var twins: [ObjectIdentifier: YAMLDocument] = [:]
 
@@ -231,78 +231,82 @@ private final class LoadSession {
         return Topology(system: system, files: fileNames, services: services, calls: calls, channels: channels, datastores: datastores)
     }
 
-    /// Every service, read in two halves side by side on a large topology:
-    /// each half has its own calls and diagnostics. The second half numbers
-    /// its calls from the count of call entries in the first, so the halves
-    /// join without renumbering; only when some entry was not a call (the
-    /// load then fails with its diagnostic anyway) are its ids moved.
+    /// Every service, read side by side on a large topology, each core with
+    /// its own session (calls and diagnostics): one takes services in chunks
+    /// from the start, the other from the end (through the documents' twins
+    /// for the second half), so neither waits for the other when a core is
+    /// slowed. Each service's calls take the ids after the call entries of
+    /// the services before it, whichever core reads it, and are written
+    /// straight into their place in one array, as the services are in theirs:
+    /// a large topology's model is written once, not grown and copied.
     ///
-    /// Both halves write their services straight into one array, and the
-    /// first half's calls have room for the second's: a large topology's
-    /// model is then written once, not grown and copied (tens of megabytes
-    /// of fresh pages otherwise).
+    /// When some entry is not a call (the load then fails with its
+    /// diagnostic), the numbering does not hold: everything is read again in
+    /// one pass, as for a small topology.
     ///
-    /// Channels and datastores are read by the halves too, each after its
-    /// services: one core alone read them after the join before.
+    /// Channels and datastores are read by the cores too, each after its services.
     private func readDeclared() -> (services: [Service], channels: [Channel], datastores: [Datastore]) {
         let declarations = serviceDeclarations
-        guard declarations.count >= LoadSession.splitAt else {
+        guard declarations.count >= LoadSession.splitAt, callEntryCounts.count == declarations.count else {
             return (declarations.enumerated().map { readService($0.element, id: $0.offset) },
                     channelDeclarations.map(readChannel), datastoreDeclarations.map(readDatastore))
         }
+        let count = declarations.count, counts = callEntryCounts
+        var firstCalls = [Int](repeating: 0, count: count)
+        var totalCalls = 0
+        for id in 0..<count {
+            firstCalls[id] = totalCalls
+            totalCalls += counts[id]
+        }
         let halves = [fork(), fork()]
-        let (firstEntries, secondEntries) = halfCallEntries
-        halves[1].firstCallID = firstEntries
         let secondHalf = secondHalf, middle = middle
+        let chunks = TwoEndedChunks(count: count, size: 64)
         var channels: [Channel] = [], datastores: [Datastore] = []
         var services: [Service] = []
-        // Each half writes its calls into its own part of one array, the
-        // second's part starting where the first half's call entries end:
-        // when every entry was a call, the parts meet and nothing is copied.
-        // (Appending the second half's calls after the join was 12 MB of
-        // fresh pages written by one core while the other waited.)
-        var joined = true
-        calls = [Call](unsafeUninitializedCapacity: firstEntries + secondEntries) { buffer, initialized in
-            guard let callBase = buffer.baseAddress else { return }
-            halves[0].callSlots = CallSlots(base: callBase, capacity: firstEntries)
-            halves[1].callSlots = CallSlots(base: callBase + firstEntries, capacity: secondEntries)
-            services = [Service](unsafeUninitializedCapacity: declarations.count) { buffer, initialized in
+        var numbered = false
+        calls = [Call](unsafeUninitializedCapacity: max(totalCalls, 1)) { callBuffer, callsInitialized in
+            guard let callBase = callBuffer.baseAddress else { return }
+            services = [Service](unsafeUninitializedCapacity: count) { buffer, initialized in
                 guard let base = buffer.baseAddress else { return }
-                (channels, datastores) = inParallel({
-                    for id in 0..<middle { (base + id).initialize(to: halves[0].readService(declarations[id], id: id)) }
-                    return halves[0].channelDeclarations.map(halves[0].readChannel)
-                }, {
-                    for offset in secondHalf.indices {
-                        (base + middle + offset).initialize(to: halves[1].readService(secondHalf[offset], id: middle + offset))
+                /// Reads the chunks one core takes; false when a service's calls did not fill its entries.
+                func readChunks(_ half: Int) -> Bool {
+                    let session = halves[half]
+                    var exact = true
+                    while let chunk = chunks.take(fromStart: half == 0) {
+                        for id in chunk {
+                            session.firstCallID = firstCalls[id]
+                            session.callSlots = CallSlots(base: callBase + firstCalls[id], capacity: counts[id])
+                            let declaration = id < middle ? declarations[id] : secondHalf[id - middle]
+                            (base + id).initialize(to: session.readService(declaration, id: id))
+                            if session.callSlots.count != counts[id] || !session.calls.isEmpty {
+                                exact = false
+                                session.calls.removeAll()
+                            }
+                        }
                     }
-                    return halves[1].datastoreDeclarations.map(halves[1].readDatastore)
+                    session.callSlots = CallSlots()
+                    return exact
+                }
+                let (first, second) = inParallel({
+                    (exact: readChunks(0), read: halves[0].channelDeclarations.map(halves[0].readChannel))
+                }, {
+                    (exact: readChunks(1), read: halves[1].datastoreDeclarations.map(halves[1].readDatastore))
                 })
-                initialized = declarations.count
+                numbered = first.exact && second.exact
+                channels = first.read
+                datastores = second.read
+                initialized = count
             }
-            if halves[0].callSlots.count == firstEntries, halves[0].calls.isEmpty, halves[1].calls.isEmpty {
-                initialized = firstEntries + halves[1].callSlots.count
-            } else {
-                // Some entry was not a call (the load fails with its
-                // diagnostic), or a half had more calls than entries: the
-                // parts are gathered into the sessions' own arrays, in order.
-                halves[0].calls = halves[0].callSlots.moveOut() + halves[0].calls
-                halves[1].calls = halves[1].callSlots.moveOut() + halves[1].calls
-                joined = false
-            }
+            // Calls are plain values: a slot left unwritten needs no clean-up.
+            callsInitialized = numbered ? totalCalls : 0
+        }
+        guard numbered else {
+            calls = []
+            return (declarations.enumerated().map { readService($0.element, id: $0.offset) },
+                    channelDeclarations.map(readChannel), datastoreDeclarations.map(readDatastore))
         }
         reader.append(halves[0].reader.diagnostics)
         reader.append(halves[1].reader.diagnostics)
-        guard !joined else { return (services, channels, datastores) }
-        let misnumbering = halves[0].calls.count - halves[1].firstCallID
-        if misnumbering != 0 {
-            for index in middle..<services.count {
-                services[index].calls = services[index].calls.map { $0 + misnumbering }
-                for operation in services[index].operations.indices {
-                    services[index].operations[operation].calls = services[index].operations[operation].calls.map { $0 + misnumbering }
-                }
-            }
-        }
-        calls = halves[0].calls + halves[1].calls
         return (services, channels, datastores)
     }
 
@@ -449,47 +453,49 @@ private final class LoadSession {
             _ = twinned(declaration.key)
         }
         let twins = twins
-        var halves: [(reader: NodeReader, callEntries: Int, secondHalf: [Declaration])] = []
+        var halves: [(reader: NodeReader, secondHalf: [Declaration])] = []
         // Both halves write straight into the session's lists: joined
         // after, they were copied once more on one core.
-        operationIDs = [[String: Int]?](unsafeUninitializedCapacity: count) { idsBuffer, idsInitialized in
-            operationDeclarations = [[(name: String, key: YAMLNode, value: YAMLNode)]](unsafeUninitializedCapacity: count) { listsBuffer, listsInitialized in
-                guard let idsBase = idsBuffer.baseAddress, let listsBase = listsBuffer.baseAddress else { return }
-                halves = concurrentMap(2) { half in
-                    let reader = NodeReader()
-                    let range = half == 0 ? 0..<middle : middle..<count
-                    var secondHalf: [Declaration] = []
-                    if half == 1 {
-                        secondHalf.reserveCapacity(range.count)
-                        var twin: (of: ObjectIdentifier, document: YAMLDocument)?
-                        for declaration in declarations[range] {
-                            let document = declaration.key.document
-                            if twin?.of != ObjectIdentifier(document) {
-                                twin = twins[ObjectIdentifier(document)].map { (ObjectIdentifier(document), $0) }
+        callEntryCounts = [Int](unsafeUninitializedCapacity: count) { countsBuffer, countsInitialized in
+            operationIDs = [[String: Int]?](unsafeUninitializedCapacity: count) { idsBuffer, idsInitialized in
+                operationDeclarations = [[(name: String, key: YAMLNode, value: YAMLNode)]](unsafeUninitializedCapacity: count) { listsBuffer, listsInitialized in
+                    guard let idsBase = idsBuffer.baseAddress, let listsBase = listsBuffer.baseAddress,
+                          let countsBase = countsBuffer.baseAddress else { return }
+                    halves = concurrentMap(2) { half in
+                        let reader = NodeReader()
+                        let range = half == 0 ? 0..<middle : middle..<count
+                        var secondHalf: [Declaration] = []
+                        if half == 1 {
+                            secondHalf.reserveCapacity(range.count)
+                            var twin: (of: ObjectIdentifier, document: YAMLDocument)?
+                            for declaration in declarations[range] {
+                                let document = declaration.key.document
+                                if twin?.of != ObjectIdentifier(document) {
+                                    twin = twins[ObjectIdentifier(document)].map { (ObjectIdentifier(document), $0) }
+                                }
+                                guard let twin else { secondHalf.append(declaration); continue }
+                                secondHalf.append(Declaration(name: declaration.name, key: declaration.key.inTwin(twin.document),
+                                                              value: declaration.value.inTwin(twin.document), file: declaration.file))
                             }
-                            guard let twin else { secondHalf.append(declaration); continue }
-                            secondHalf.append(Declaration(name: declaration.name, key: declaration.key.inTwin(twin.document),
-                                                          value: declaration.value.inTwin(twin.document), file: declaration.file))
                         }
+                        for index in range {
+                            let declaration = half == 0 ? declarations[index] : secondHalf[index - middle]
+                            let (serviceIDs, list) = LoadSession.operations(of: declaration, reader: reader)
+                            (idsBase + index).initialize(to: serviceIDs)
+                            (listsBase + index).initialize(to: list)
+                            (countsBase + index).initialize(to: LoadSession.callEntryCount(of: declaration, operations: list))
+                        }
+                        return (reader, secondHalf)
                     }
-                    var callEntries = 0
-                    for index in range {
-                        let declaration = half == 0 ? declarations[index] : secondHalf[index - middle]
-                        let (serviceIDs, list) = LoadSession.operations(of: declaration, reader: reader)
-                        (idsBase + index).initialize(to: serviceIDs)
-                        (listsBase + index).initialize(to: list)
-                        callEntries += LoadSession.callEntryCount(of: declaration, operations: list)
-                    }
-                    return (reader, callEntries, secondHalf)
+                    listsInitialized = count
                 }
-                listsInitialized = count
+                idsInitialized = count
             }
-            idsInitialized = count
+            countsInitialized = count
         }
         secondHalf = halves[1].secondHalf
         reader.append(halves[0].reader.diagnostics)
         reader.append(halves[1].reader.diagnostics)
-        halfCallEntries = (halves[0].callEntries, halves[1].callEntries)
     }
 
     /// Beyond this many operations a service's are found through a dictionary.

@@ -1,5 +1,11 @@
 import FaultlineRules
+import FaultlineYAML
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 /// Writes findings as the items of a JSON array another writer has opened,
 /// rendered in parts side by side on every core and written in order: the
@@ -7,16 +13,19 @@ import Dispatch
 /// an organisation-wide topology. The bytes are those one writer would give,
 /// whatever the part size.
 ///
-/// Two sets of part buffers, made once and reused, take turns: while one
-/// round is written on a thread of its own (a copy into the page cache when
-/// the report goes to a file, tens of milliseconds per hundred megabytes),
-/// the next round is rendered into the other set.
+/// A ring of part buffers, made once and reused: every core takes the next
+/// part, waits for its buffer to have been written, renders into it, and goes
+/// on to the next part; a thread of its own writes the parts in order as each
+/// is done (a copy into the page cache when the report goes to a file, tens
+/// of milliseconds per hundred megabytes). No core waits for the others at
+/// the end of a group of parts, as they did when parts were rendered in
+/// rounds.
 struct FindingItems {
     static let defaultPartSize = 2048
-    /// How many parts are rendered at once: enough for every core of a small
-    /// machine, few enough that the rendered bytes waiting to be written stay
-    /// a few megabytes.
-    static let partsAtOnce = 4
+    /// Part buffers in the ring: enough for every core of a small machine and
+    /// the writer, few enough that the rendered bytes waiting to be written
+    /// stay a few megabytes.
+    static let ringSize = 8
 
     let partSize: Int
 
@@ -28,41 +37,79 @@ struct FindingItems {
         json.drain(into: sink)
         let partCount = (findings.count + partSize - 1) / partSize
         guard partCount > 0 else { return }
-        let setSize = min(FindingItems.partsAtOnce, partCount), capacity = partSize * 400
-        let sets = [RenderedParts(count: setSize, capacity: capacity, depth: depth),
-                    RenderedParts(count: setSize, capacity: capacity, depth: depth)]
-        let writer = RoundWriter(sink: sink)
-        var firstPart = 0, round = 0
-        while firstPart < partCount {
-            let parts = min(FindingItems.partsAtOnce, partCount - firstPart)
-            let roundStart = firstPart, rendered = sets[round % 2], partSize = partSize
-            DispatchQueue.concurrentPerform(iterations: parts) { offset in
-                let part = roundStart + offset
-                rendered.render(findings[part * partSize..<min(findings.count, (part + 1) * partSize)],
-                                afterItems: part > 0, into: offset, item: item)
-            }
-            // The other set, written last round, is rendered into next.
-            writer.write(parts, of: rendered)
-            firstPart += parts
-            round += 1
+        let ring = PartRing(count: min(FindingItems.ringSize, partCount), capacity: partSize * 400, depth: depth)
+        let writer = DispatchQueue(label: "faultline.report-writer")
+        let written = DispatchGroup()
+        let handle = SinkHandle(sink)
+        writer.async(group: written) {
+            for part in 0..<partCount { ring.write(part, into: handle.sink) }
         }
-        writer.finish()
+        let partSize = partSize
+        // Parts are handed out in order, so a part's buffer is always next
+        // to be freed for it: the part before it in that buffer was taken
+        // earlier, and the writer writes parts in order.
+        let parts = PartCounter(count: partCount)
+        _ = concurrentMap(max(2, ProcessInfoCores.count)) { _ in
+            while let part = parts.next() {
+                ring.render(part, findings[part * partSize..<min(findings.count, (part + 1) * partSize)], item: item)
+            }
+        }
+        written.wait()
         json.noteItemsWritten()
     }
 }
 
-/// Buffers for parts of the array, each written by one worker per round and
-/// drained in order once all of that round's parts are done.
-private final class RenderedParts: @unchecked Sendable {
+/// The sink, handed to the writer's thread: only that thread touches it
+/// until the caller has waited for the last part to be written.
+private final class SinkHandle: @unchecked Sendable {
+    let sink: OutputSink
+    init(_ sink: OutputSink) { self.sink = sink }
+}
+
+/// The number of cores, read once.
+private enum ProcessInfoCores {
+    static let count = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+}
+
+/// Part numbers `0..<count` in increasing order, to any thread that asks.
+private final class PartCounter: @unchecked Sendable {
+    private var lock = pthread_mutex_t()
+    private var nextPart = 0
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        pthread_mutex_init(&lock, nil)
+    }
+
+    deinit { pthread_mutex_destroy(&lock) }
+
+    func next() -> Int? {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        guard nextPart < count else { return nil }
+        nextPart += 1
+        return nextPart - 1
+    }
+}
+
+/// Buffers for parts of the array, part `n` in buffer `n % count`: a part
+/// is rendered into its buffer once the writer has written the part before
+/// it there, and written once it has been rendered.
+private final class PartRing: @unchecked Sendable {
     private let writers: UnsafeMutablePointer<JSONWriter>
+    private let free: [DispatchSemaphore]
+    private let rendered: [DispatchSemaphore]
     private let count: Int
 
     init(count: Int, capacity: Int, depth: Int) {
-        self.count = count
-        writers = .allocate(capacity: max(count, 1))
-        for index in 0..<count {
+        self.count = max(count, 1)
+        writers = .allocate(capacity: self.count)
+        for index in 0..<self.count {
             (writers + index).initialize(to: JSONWriter(capacity: capacity, insideArrayAtDepth: depth, afterItems: false))
         }
+        free = (0..<self.count).map { _ in DispatchSemaphore(value: 1) }
+        rendered = (0..<self.count).map { _ in DispatchSemaphore(value: 0) }
     }
 
     deinit {
@@ -70,35 +117,19 @@ private final class RenderedParts: @unchecked Sendable {
         writers.deallocate()
     }
 
-    func render(_ findings: ArraySlice<Finding>, afterItems: Bool, into slot: Int, item: (Finding, inout JSONWriter) -> Void) {
-        writers[slot].restartInsideArray(afterItems: afterItems)
+    func render(_ part: Int, _ findings: ArraySlice<Finding>, item: (Finding, inout JSONWriter) -> Void) {
+        let slot = part % count
+        free[slot].wait()
+        writers[slot].restartInsideArray(afterItems: part > 0)
         for finding in findings { item(finding, &writers[slot]) }
+        rendered[slot].signal()
     }
 
-    /// Writes the first `parts` buffers to the sink.
-    func drain(_ parts: Int, into sink: OutputSink) {
-        for index in 0..<parts where !writers[index].isEmpty { writers[index].drain(into: sink) }
+    /// Writes part `part` once it is rendered, and frees its buffer.
+    func write(_ part: Int, into sink: OutputSink) {
+        let slot = part % count
+        rendered[slot].wait()
+        if !writers[slot].isEmpty { writers[slot].drain(into: sink) }
+        free[slot].signal()
     }
-}
-
-/// Writes rounds of rendered parts on a thread of its own, one round at a
-/// time and in order, while the caller renders the next round into another
-/// set of buffers. Only this thread touches the sink between `init` and
-/// `finish` (hence `@unchecked Sendable`): each write waits for the one
-/// before it, and `finish` for the last.
-private final class RoundWriter: @unchecked Sendable {
-    private let sink: OutputSink
-    private let queue = DispatchQueue(label: "faultline.report-writer")
-    private let lastRound = DispatchGroup()
-
-    init(sink: OutputSink) { self.sink = sink }
-
-    /// Returns once the round before has been written, so that its buffers
-    /// may be rendered into again.
-    func write(_ parts: Int, of rendered: RenderedParts) {
-        lastRound.wait()
-        queue.async(group: lastRound) { rendered.drain(parts, into: self.sink) }
-    }
-
-    func finish() { lastRound.wait() }
 }

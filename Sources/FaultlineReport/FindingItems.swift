@@ -45,9 +45,9 @@ struct FindingItems {
             for part in 0..<partCount { ring.write(part, into: handle.sink) }
         }
         let partSize = partSize
-        // Parts are handed out in order, so a part's buffer is always next
-        // to be freed for it: the part before it in that buffer was taken
-        // earlier, and the writer writes parts in order.
+        // Parts are handed out in order and each waits for its turn at its
+        // buffer, which the writer gives in order: no part waits for one that
+        // comes after it.
         let parts = PartCounter(count: partCount)
         _ = concurrentMap(max(2, ProcessInfoCores.count)) { _ in
             while let part = parts.next() {
@@ -95,12 +95,17 @@ private final class PartCounter: @unchecked Sendable {
 
 /// Buffers for parts of the array, part `n` in buffer `n % count`: a part
 /// is rendered into its buffer once the writer has written the part before
-/// it there, and written once it has been rendered.
+/// it there (each buffer's turn says which part may use it next, so a part
+/// handed out later cannot take a buffer first when a core stalls), and
+/// written once it has been rendered.
 private final class PartRing: @unchecked Sendable {
     private let writers: UnsafeMutablePointer<JSONWriter>
-    private let free: [DispatchSemaphore]
-    private let rendered: [DispatchSemaphore]
     private let count: Int
+    // Guarded by `lock`; `changed` is signalled whenever they change.
+    private var turn: [Int]
+    private var isRendered: [Bool]
+    private var lock = pthread_mutex_t()
+    private var changed = pthread_cond_t()
 
     init(count: Int, capacity: Int, depth: Int) {
         self.count = max(count, 1)
@@ -108,28 +113,44 @@ private final class PartRing: @unchecked Sendable {
         for index in 0..<self.count {
             (writers + index).initialize(to: JSONWriter(capacity: capacity, insideArrayAtDepth: depth, afterItems: false))
         }
-        free = (0..<self.count).map { _ in DispatchSemaphore(value: 1) }
-        rendered = (0..<self.count).map { _ in DispatchSemaphore(value: 0) }
+        turn = Array(0..<self.count)
+        isRendered = Array(repeating: false, count: self.count)
+        pthread_mutex_init(&lock, nil)
+        pthread_cond_init(&changed, nil)
     }
 
     deinit {
         writers.deinitialize(count: count)
         writers.deallocate()
+        pthread_cond_destroy(&changed)
+        pthread_mutex_destroy(&lock)
+    }
+
+    /// Waits, holding the lock, until `ready` holds; then runs `update` and tells the others.
+    private func waitUntil(_ ready: () -> Bool, then update: () -> Void = {}) {
+        pthread_mutex_lock(&lock)
+        while !ready() { pthread_cond_wait(&changed, &lock) }
+        update()
+        pthread_cond_broadcast(&changed)
+        pthread_mutex_unlock(&lock)
     }
 
     func render(_ part: Int, _ findings: ArraySlice<Finding>, item: (Finding, inout JSONWriter) -> Void) {
         let slot = part % count
-        free[slot].wait()
+        waitUntil { turn[slot] == part }
         writers[slot].restartInsideArray(afterItems: part > 0)
         for finding in findings { item(finding, &writers[slot]) }
-        rendered[slot].signal()
+        waitUntil({ true }, then: { isRendered[slot] = true })
     }
 
-    /// Writes part `part` once it is rendered, and frees its buffer.
+    /// Writes part `part` once it is rendered, and hands its buffer to the part `count` after it.
     func write(_ part: Int, into sink: OutputSink) {
         let slot = part % count
-        rendered[slot].wait()
+        waitUntil { turn[slot] == part && isRendered[slot] }
         if !writers[slot].isEmpty { writers[slot].drain(into: sink) }
-        free[slot].signal()
+        waitUntil({ true }, then: {
+            isRendered[slot] = false
+            turn[slot] = part + count
+        })
     }
 }

@@ -41,6 +41,34 @@ struct JSONPartsTests {
         if count == 0 { #expect(whole.contains("\"findings\": []\n")) }
     }
 
+    /// A core that stalls on a part must not let a later part take that
+    /// part's buffer first: the parts handed out after it, on the other core,
+    /// come round to the same buffer long before the stalled one renders.
+    @Test("a part whose core stalls keeps its place", arguments: [0, 3, 9])
+    func stalledPart(_ stalled: Int) throws {
+        let report = try Self.report(findings: 60)
+        func rendered(partSize: Int, stallingOn line: Int?) -> String {
+            let sink = OutputSink()
+            // Laid out as the JSON report lays out its findings array.
+            var json = JSONWriter()
+            json.beginObject()
+            json.key("findings")
+            json.beginArray()
+            FindingItems(partSize: partSize).write(report.findings, insideArrayAtDepth: 2, of: &json, to: sink) { finding, json in
+                if finding.location.line == line { usleep(100_000) }
+                JSONReporter.write(finding, to: &json)
+            }
+            json.endArray()
+            json.endObject()
+            json.drain(into: sink)
+            sink.flush()
+            return sink.text
+        }
+        // Parts of 2 findings: 30 parts through a ring of 8 buffers.
+        let stalledLine = stalled * 2 + 1
+        #expect(rendered(partSize: 2, stallingOn: stalledLine) == rendered(partSize: 60, stallingOn: nil))
+    }
+
     @Test("SARIF results rendered in parts of any size give the same bytes", arguments: [0, 5, 4_097])
     func sarifSameBytes(_ count: Int) throws {
         let report = try Self.report(findings: count)

@@ -48,9 +48,9 @@ struct FindingItems {
         // Parts are handed out in order and each waits for its turn at its
         // buffer, which the writer gives in order: no part waits for one that
         // comes after it.
-        let parts = PartCounter(count: partCount)
+        let parts = TwoEndedChunks(count: partCount, size: 1)
         _ = concurrentMap(max(2, ProcessInfoCores.count)) { _ in
-            while let part = parts.next() {
+            while let part = parts.take(fromStart: true)?.lowerBound {
                 ring.render(part, findings[part * partSize..<min(findings.count, (part + 1) * partSize)], item: item)
             }
         }
@@ -69,28 +69,6 @@ private final class SinkHandle: @unchecked Sendable {
 /// The number of cores, read once.
 private enum ProcessInfoCores {
     static let count = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-}
-
-/// Part numbers `0..<count` in increasing order, to any thread that asks.
-private final class PartCounter: @unchecked Sendable {
-    private var lock = pthread_mutex_t()
-    private var nextPart = 0
-    private let count: Int
-
-    init(count: Int) {
-        self.count = count
-        pthread_mutex_init(&lock, nil)
-    }
-
-    deinit { pthread_mutex_destroy(&lock) }
-
-    func next() -> Int? {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        guard nextPart < count else { return nil }
-        nextPart += 1
-        return nextPart - 1
-    }
 }
 
 /// Buffers for parts of the array, part `n` in buffer `n % count`: a part

@@ -1,9 +1,5 @@
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
+import Synchronization
 
 /// `body(0)`, …, `body(count - 1)` run side by side on every core, with the
 /// results in index order. Each call writes only its own result, and all are
@@ -75,33 +71,29 @@ private final class Handoff<T>: @unchecked Sendable {
 /// `0..<count` in chunks for two threads, one taking from the start and the
 /// other from the end until they meet: each mostly reads its own half (and
 /// its own twin of a document), and neither waits long for the other when a
-/// core is slowed.
-public final class TwoEndedChunks: @unchecked Sendable {
-    private var lock = pthread_mutex_t()
-    private var front = 0
-    private var back: Int
+/// core is slowed. Taken from the start only, the chunks come in order.
+public final class TwoEndedChunks: Sendable {
+    /// The first index not yet taken from the start, and the end of what the end has not taken.
+    private let bounds: Mutex<(front: Int, back: Int)>
     private let size: Int
 
     public init(count: Int, size: Int) {
-        back = count
+        bounds = Mutex((0, count))
         self.size = max(1, size)
-        pthread_mutex_init(&lock, nil)
     }
-
-    deinit { pthread_mutex_destroy(&lock) }
 
     /// The next chunk from the start (`fromStart`) or from the end; nil when none is left.
     public func take(fromStart: Bool) -> Range<Int>? {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        guard front < back else { return nil }
-        if fromStart {
-            let end = min(back, front + size)
-            defer { front = end }
-            return front..<end
+        bounds.withLock { bounds in
+            guard bounds.front < bounds.back else { return nil }
+            if fromStart {
+                let end = min(bounds.back, bounds.front + size)
+                defer { bounds.front = end }
+                return bounds.front..<end
+            }
+            let start = max(bounds.front, bounds.back - size)
+            defer { bounds.back = start }
+            return start..<bounds.back
         }
-        let start = max(front, back - size)
-        defer { back = start }
-        return start..<back
     }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #else
@@ -211,8 +212,8 @@ enum SplitParse {
 
     /// The later pieces of a split parse, shared by the two threads: one
     /// takes them from the start, the other too once its first piece is done.
-    final class PieceQueue: @unchecked Sendable {
-        struct Job {
+    final class PieceQueue: Sendable {
+        struct Job: Sendable {
             var index: Int
             var range: Range<Int>
             var limits: YAMLLimits
@@ -220,57 +221,51 @@ enum SplitParse {
             var isBlock: Bool
         }
 
-        private var lock = pthread_mutex_t()
-        private var jobs: [Job]?
-        private var next = 0
-        private var failed = false
-        private var pieces: [Piece?] = []
-
-        init() { pthread_mutex_init(&lock, nil) }
-        deinit { pthread_mutex_destroy(&lock) }
-
-        private func locked<T>(_ body: () -> T) -> T {
-            pthread_mutex_lock(&lock)
-            defer { pthread_mutex_unlock(&lock) }
-            return body()
+        private struct State {
+            var jobs: [Job]?
+            var next = 0
+            var failed = false
+            var pieces: [Piece?] = []
         }
+
+        private let state = Mutex(State())
 
         /// Publishes `cut()`'s pieces unless they already are (or fails the queue when it gives none).
         func publishOnce(_ cut: () -> [Job]?) {
-            guard locked({ jobs == nil && !failed }) else { return }
+            guard state.withLock({ $0.jobs == nil && !$0.failed }) else { return }
             let made = cut()
-            locked {
-                guard jobs == nil else { return }
+            state.withLock { state in
+                guard state.jobs == nil else { return }
                 guard let made else {
-                    failed = true
+                    state.failed = true
                     return
                 }
-                jobs = made
-                pieces = Array(repeating: nil, count: made.count)
+                state.jobs = made
+                state.pieces = Array(repeating: nil, count: made.count)
             }
         }
 
-        func fail() { locked { failed = true } }
+        func fail() { state.withLock { $0.failed = true } }
 
         /// The next piece, in the order `publishOnce` was given them; nil when
         /// none is left or one failed. Call `publishOnce` first.
         func take() -> Job? {
-            locked {
-                guard !failed, let jobs, next < jobs.count else { return nil }
-                next += 1
-                return jobs[next - 1]
+            state.withLock { state in
+                guard !state.failed, let jobs = state.jobs, state.next < jobs.count else { return nil }
+                state.next += 1
+                return jobs[state.next - 1]
             }
         }
 
-        func finish(_ index: Int, _ piece: Piece) { locked { pieces[index] = piece } }
+        func finish(_ index: Int, _ piece: sending Piece) { state.withLock { $0.pieces[index] = piece } }
 
         /// Every later piece in file order, or nil when one failed.
         func finished() -> [Piece]? {
-            locked {
-                guard !failed, jobs != nil else { return nil }
+            state.withLock { state in
+                guard !state.failed, state.jobs != nil else { return nil }
                 var result: [Piece] = []
-                result.reserveCapacity(pieces.count)
-                for piece in pieces {
+                result.reserveCapacity(state.pieces.count)
+                for piece in state.pieces {
                     guard let piece else { return nil }
                     result.append(piece)
                 }

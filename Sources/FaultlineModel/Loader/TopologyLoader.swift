@@ -129,15 +129,6 @@ private struct CallSlots {
         count += 1
         return true
     }
-
-    /// The calls written, moved out into an array; the room is empty again.
-    mutating func moveOut() -> [Call] {
-        guard let base else { return [] }
-        let calls = Array(UnsafeBufferPointer(start: base, count: count))
-        base.deinitialize(count: count)
-        count = 0
-        return calls
-    }
 }
 
 /// What a file's `defaults:` supplies to the calls declared in that file.

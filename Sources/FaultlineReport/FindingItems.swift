@@ -49,7 +49,7 @@ struct FindingItems {
         // buffer, which the writer gives in order: no part waits for one that
         // comes after it.
         let parts = TwoEndedChunks(count: partCount, size: 1)
-        _ = concurrentMap(max(2, ProcessInfoCores.count)) { _ in
+        _ = concurrentMap(max(2, Cores.online)) { _ in
             while let part = parts.take(fromStart: true)?.lowerBound {
                 ring.render(part, findings[part * partSize..<min(findings.count, (part + 1) * partSize)], item: item)
             }
@@ -64,11 +64,6 @@ struct FindingItems {
 private final class SinkHandle: @unchecked Sendable {
     let sink: OutputSink
     init(_ sink: OutputSink) { self.sink = sink }
-}
-
-/// The number of cores, read once.
-private enum ProcessInfoCores {
-    static let count = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
 }
 
 /// Buffers for parts of the array, part `n` in buffer `n % count`: a part

@@ -1,5 +1,15 @@
 import Dispatch
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// The cores online, read once: how many threads the work is shared among.
+public enum Cores {
+    public static let online = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+}
 
 /// `body(0)`, …, `body(count - 1)` run side by side on every core, with the
 /// results in index order. Each call writes only its own result, and all are

@@ -128,7 +128,7 @@ enum SplitParse {
     /// Each piece runs libyaml on its own thread, beside the thread that builds
     /// its nodes, only when there is a core for each of those four threads;
     /// with fewer, each piece's thread runs libyaml itself (see `EventPipe`).
-    static let piecesRunInline = sysconf(Int32(_SC_NPROCESSORS_ONLN)) < 4
+    static let piecesRunInline = Cores.online < 4
 
     static func parse(_ input: UnsafeBufferPointer<UInt8>, file: String, limits: YAMLLimits) -> YAMLParseResult? {
         guard limits.maxDepth > 2, let plan = plan(input) else { return nil }

@@ -82,16 +82,6 @@ final class TrivialArray<Element: BitwiseCopyable>: @unchecked Sendable {
         count += elements.count
     }
 
-    /// Room for `count` more elements at the end, counted as written: the
-    /// caller initializes them (from several threads, each its own range)
-    /// before anything reads them. Valid until the store next grows.
-    func appendUninitialized(_ count: Int) -> UnsafeMutablePointer<Element> {
-        if self.count + count > capacity { grow(toHold: self.count + count) }
-        let start = base + self.count
-        self.count += count
-        return start
-    }
-
     func append(contentsOf elements: [Element]) {
         elements.withUnsafeBufferPointer { append(contentsOf: $0) }
     }

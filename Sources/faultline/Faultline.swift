@@ -1,5 +1,6 @@
 import ArgumentParser
 import FaultlineReport
+import FaultlineYAML
 
 import Glibc
 
@@ -95,7 +96,7 @@ enum MemoryPolicy {
         _ = mallopt(mmapThreshold, 128 * 1024)
         _ = mallopt(trimThreshold, 128 * 1024)
         _ = mallopt(topPad, 64 << 20)
-        _ = mallopt(arenaMax, Int32(clamping: max(2, sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+        _ = mallopt(arenaMax, Int32(clamping: max(2, Cores.online)))
         #endif
     }
 }

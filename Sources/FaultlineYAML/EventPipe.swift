@@ -240,6 +240,10 @@ struct EventReader {
 
     /// Feeds every event to `consume` until the stream ends or it returns false.
     func forEachEvent(_ consume: (ParseEvent, UnsafeBufferPointer<UInt8>) -> Bool) -> Outcome {
+        LibyamlBlocks.caching { parse(consume) }
+    }
+
+    private func parse(_ consume: (ParseEvent, UnsafeBufferPointer<UInt8>) -> Bool) -> Outcome {
         guard let parser = Libyaml.makeParser(over: input) else { return .couldNotStart }
         defer { Libyaml.destroy(parser) }
         var scratch = ByteBuffer(capacity: 256)

@@ -76,3 +76,58 @@ struct FindingStorageTests {
         #expect(message.bytes == Array(expected.utf8))
     }
 }
+
+/// A finding may keep what its message is made from instead of the text
+/// (`MessageSource`): it must read, compare and change as one made with the
+/// text, on any thread.
+@Suite("Messages made when read")
+struct DeferredMessageTests {
+    static let here = SourceLocation(file: "t.yaml", line: 3, column: 5)
+    static let source = MessageSource { subject in
+        "call \(subject.first) reaches node \(subject.second) — \(String(repeating: "x", count: subject.first)) ✓"
+    }
+
+    static func deferred(_ first: Int, _ second: Int) -> Finding {
+        Finding(rule: "timeout-inversion", severity: .warning, source: source, subject: .init(first, second), service: "a",
+                operation: "Op", target: "b", location: here)
+    }
+
+    static func eager(_ first: Int, _ second: Int) -> Finding {
+        Finding(rule: "timeout-inversion", severity: .warning,
+                message: "call \(first) reaches node \(second) — \(String(repeating: "x", count: first)) ✓",
+                service: "a", operation: "Op", target: "b", location: here)
+    }
+
+    @Test("it reads, compares and hashes as the finding made with its text", arguments: [(0, 0), (7, -1), (300, Int.max)])
+    func sameAsText(_ first: Int, _ second: Int) {
+        let deferred = Self.deferred(first, second), eager = Self.eager(first, second)
+        #expect(deferred.message == eager.message)
+        #expect(deferred.withMessageBytes { Array($0) } == Array(eager.message.utf8))
+        #expect(deferred == eager)
+        #expect(deferred.hashValue == eager.hashValue)
+        #expect(deferred != Self.deferred(first + 1, second))
+    }
+
+    @Test("copies keep the source; a new message replaces it, and the original is unchanged")
+    func copiesAndChanges() {
+        let original = Self.deferred(12, 4)
+        var moved = original
+        moved.location = SourceLocation(file: "u.yaml", line: 9, column: 1)
+        moved.suppression = Suppression(kind: .inline, reason: "known", location: Self.here)
+        #expect(moved.message == Self.eager(12, 4).message)
+        var rewritten = original
+        rewritten.message = "rewritten"
+        #expect(rewritten.message == "rewritten")
+        #expect(rewritten.withMessageBytes { $0.count } == "rewritten".utf8.count)
+        #expect(original.message == Self.eager(12, 4).message && original.location == Self.here)
+    }
+
+    @Test("messages are made on several threads at once, each the same text")
+    func onThreads() {
+        let findings = (0..<2_000).map { Self.deferred($0 % 50, $0) }
+        let texts = concurrentMap(4) { part in findings.enumerated().filter { $0.offset % 4 == part }.map { ($0.offset, $0.element.message) } }
+        for (index, text) in texts.joined() {
+            #expect(text == Self.eager(index % 50, index).message)
+        }
+    }
+}

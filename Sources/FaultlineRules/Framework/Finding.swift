@@ -32,8 +32,11 @@ public struct Finding: @unchecked Sendable, Hashable {
         var rule: String
         var severity: Severity
         var baselineState: BaselineState?
-        /// The UTF-8 message is the allocation's `messageCount` elements.
+        /// The UTF-8 message is the allocation's `messageCount` elements;
+        /// with a `source`, they hold the subject and detail it makes the
+        /// message from instead (see `MessageSource`).
         var messageCount: Int
+        var source: MessageSource?
         var service: String?
         var operation: String?
         var target: String?
@@ -80,15 +83,27 @@ public struct Finding: @unchecked Sendable, Hashable {
 
         /// Messages are kept as bytes: turning each of hundreds of thousands
         /// into a `String` costs a validation pass that only the text formats
-        /// need; the JSON report copies the bytes as they are.
+        /// need; the JSON report copies the bytes as they are. A message
+        /// with a source is made here, each time it is read.
         func withMessage<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-            let count = withUnsafeMutablePointerToHeader { $0.pointee.messageCount }
-            return withUnsafeMutablePointerToElements { body(UnsafeBufferPointer(start: $0, count: count)) }
+            let (count, source) = withUnsafeMutablePointerToHeader { ($0.pointee.messageCount, $0.pointee.source) }
+            guard let source else {
+                return withUnsafeMutablePointerToElements { body(UnsafeBufferPointer(start: $0, count: count)) }
+            }
+            let subject = withUnsafeMutablePointerToElements { MessageSource.Subject(stored: UnsafeRawPointer($0)) }
+            return source.message(subject).withBytes(body)
         }
 
+        /// A copy to change; a new message replaces the source.
         func copy(message: [UInt8]? = nil) -> Storage {
-            if let message { return message.withUnsafeBufferPointer { Storage.make(header, message: $0) } }
-            return withMessage { Storage.make(header, message: $0) }
+            if let message {
+                var fields = header
+                fields.source = nil
+                return message.withUnsafeBufferPointer { Storage.make(fields, message: $0) }
+            }
+            return withUnsafeMutablePointerToElements { elements in
+                Storage.make(header, message: UnsafeBufferPointer(start: elements, count: header.messageCount))
+            }
         }
     }
 
@@ -181,8 +196,20 @@ public struct Finding: @unchecked Sendable, Hashable {
          target: String?, channel: String?, datastore: String?, path: [String]?, location: SourceLocation) {
         let rare = channel == nil && datastore == nil && path == nil ? nil : Rare(RareFields(channel: channel, datastore: datastore, path: path))
         storage = Storage.make(message: message) { count in
-            Fields(rule: rule, severity: severity, baselineState: nil, messageCount: count, service: service,
+            Fields(rule: rule, severity: severity, baselineState: nil, messageCount: count, source: nil, service: service,
                    operation: operation, target: target, location: location, rare: rare)
+        }
+    }
+
+    /// A finding whose message `source` makes from `subject` when it is read
+    /// (see `MessageSource`); otherwise the same as one made with its text.
+    public init(rule: String, severity: Severity, source: MessageSource, subject: MessageSource.Subject, service: String?, operation: String?,
+         target: String?, location: SourceLocation) {
+        storage = subject.withStoredBytes { stored in
+            Storage.make(message: stored) { count in
+                Fields(rule: rule, severity: severity, baselineState: nil, messageCount: count, source: source, service: service,
+                       operation: operation, target: target, location: location, rare: nil)
+            }
         }
     }
 

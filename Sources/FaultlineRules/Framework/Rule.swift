@@ -83,6 +83,13 @@ public struct RuleContext: Sendable {
                 target: serviceName(call.target), severity: severity)
     }
 
+    /// A finding that sits on a call's `to:` value, with its message made
+    /// by `source` from `subject` when it is read (see `MessageSource`).
+    public func finding(onCall call: Call, subject: MessageSource.Subject, source: MessageSource, severity: Severity? = nil) -> Finding {
+        Finding(rule: ruleID, severity: severity ?? self.severity, source: source, subject: subject, service: serviceName(call.caller),
+                operation: callerOperationName(call), target: serviceName(call.target), location: call.location)
+    }
+
     /// A finding that sits at a request-graph node: its operation's key, or its service's key.
     public func finding(_ message: Message, onNode node: Int, path: [String]? = nil) -> Finding {
         let service = analysis.requests.nodeService[node]

@@ -1,3 +1,5 @@
+import FaultlineModel
+
 public struct MissingTimeoutRule: Rule {
     public init() {}
 
@@ -70,18 +72,23 @@ public struct MissingTimeoutRule: Rule {
     )
 
     /// Milliseconds at 50 000 services (see `Rule.weight`).
-    public static let weight = 25
+    public static let weight = 10
 
     public func check(_ context: RuleContext) -> [Finding] {
-        context.topology.calls.compactMap { call in
-            guard call.timeout == nil else { return nil }
-            let caller = context.callerLabel(call), target = context.targetLabel(call)
-            let cause = call.timeoutSource == .disabled
-                ? "with 'timeout: none', switching the default timeout off"
-                : "with no timeout"
-            return context.finding(
-                "\(caller) calls \(target) synchronously \(cause); a slow \(context.serviceName(call.target)) holds \(context.serviceName(call.caller))'s threads and connections until they run out — set 'timeout:' on the call or in 'defaults'",
-                onCall: call)
+        // Messages are made as the report reads them (see `MessageSource`); the subject is the call.
+        let messages = MessageSource { subject in Self.message(call: context.topology.calls[subject.first], context: context) }
+        var findings: [Finding] = []
+        for (id, call) in context.topology.calls.enumerated() where call.timeout == nil {
+            findings.append(context.finding(onCall: call, subject: .init(id), source: messages))
         }
+        return findings
+    }
+
+    private static func message(call: Call, context: RuleContext) -> Message {
+        let caller = context.callerLabel(call), target = context.targetLabel(call)
+        let cause = call.timeoutSource == .disabled
+            ? "with 'timeout: none', switching the default timeout off"
+            : "with no timeout"
+        return "\(caller) calls \(target) synchronously \(cause); a slow \(context.serviceName(call.target)) holds \(context.serviceName(call.caller))'s threads and connections until they run out — set 'timeout:' on the call or in 'defaults'"
     }
 }

@@ -1,3 +1,5 @@
+import FaultlineModel
+
 public struct NonIdempotentRetryRule: Rule {
     public init() {}
 
@@ -71,15 +73,20 @@ public struct NonIdempotentRetryRule: Rule {
     )
 
     /// Milliseconds at 50 000 services (see `Rule.weight`).
-    public static let weight = 48
+    public static let weight = 16
 
     public func check(_ context: RuleContext) -> [Finding] {
-        context.topology.calls.compactMap { call in
-            guard let policy = call.retry.retryingPolicy, !call.idempotent else { return nil }
-            let source = call.retrySource == .defaults ? " (retry policy from 'defaults')" : ""
-            return context.finding(
-                "\(context.callerLabel(call)) calls \(context.targetLabel(call)) with up to \(policy.maxAttempts) attempts\(source), but the call is not marked idempotent; when an attempt times out after \(context.serviceName(call.target)) did the work, a retry does it again — make the operation idempotent (an idempotency key) and set 'idempotent: true', or set 'retry: none'",
-                onCall: call)
+        // Messages are made as the report reads them (see `MessageSource`); the subject is the call.
+        let messages = MessageSource { subject in Self.message(call: context.topology.calls[subject.first], context: context) }
+        var findings: [Finding] = []
+        for (id, call) in context.topology.calls.enumerated() where call.retry.retryingPolicy != nil && !call.idempotent {
+            findings.append(context.finding(onCall: call, subject: .init(id), source: messages))
         }
+        return findings
+    }
+
+    private static func message(call: Call, context: RuleContext) -> Message {
+        let source = call.retrySource == .defaults ? " (retry policy from 'defaults')" : ""
+        return "\(context.callerLabel(call)) calls \(context.targetLabel(call)) with up to \(call.retry.maxAttempts) attempts\(source), but the call is not marked idempotent; when an attempt times out after \(context.serviceName(call.target)) did the work, a retry does it again — make the operation idempotent (an idempotency key) and set 'idempotent: true', or set 'retry: none'"
     }
 }

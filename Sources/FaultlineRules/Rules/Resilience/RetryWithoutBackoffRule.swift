@@ -97,25 +97,16 @@ public struct RetryWithoutBackoffRule: Rule {
     )
 
     /// Milliseconds at 50 000 services (see `Rule.weight`).
-    public static let weight = 41
+    public static let weight = 14
 
     public func check(_ context: RuleContext) -> [Finding] {
         let topology = context.topology
         var findings: [Finding] = []
-        for call in topology.calls {
+        // Messages about calls are made as the report reads them (see `MessageSource`); the subject is the call.
+        let messages = MessageSource { subject in Self.message(call: context.topology.calls[subject.first], context: context) }
+        for (id, call) in topology.calls.enumerated() {
             guard let policy = call.retry.retryingPolicy, policy.backoff == .none || !policy.jitter else { continue }
-            // Names are fetched only for a finding: each fetch retains a shared string.
-            let target = context.serviceName(call.target)
-            let source = call.retrySource == .defaults ? " (retry policy from 'defaults')" : ""
-            if policy.backoff == .none {
-                findings.append(context.finding(
-                    "\(context.callerLabel(call)) calls \(context.targetLabel(call)) with up to \(policy.maxAttempts) attempts and no backoff between them\(source); when \(target) fails under load the retries arrive at once and multiply its load up to \(policy.maxAttempts)× — add 'backoff: exponential' and 'jitter: true' to the retry policy",
-                    onCall: call))
-            } else {
-                findings.append(context.finding(
-                    "\(context.callerLabel(call)) calls \(context.targetLabel(call)) with up to \(policy.maxAttempts) attempts and \(Self.describe(policy)) but no jitter\(source); callers that failed together retry together, in synchronized waves that hit \(target) as it recovers — add 'jitter: true' to the retry policy",
-                    onCall: call, severity: .note))
-            }
+            findings.append(context.finding(onCall: call, subject: .init(id), source: messages, severity: policy.backoff == .none ? nil : .note))
         }
         findings += context.findingsOnConsumers { service, consumer in
             guard let policy = consumer.retry.retryingPolicy, policy.backoff == .none || !policy.jitter else { return nil }
@@ -130,6 +121,16 @@ public struct RetryWithoutBackoffRule: Rule {
                 onConsumer: consumer, of: service, severity: .note)
         }
         return findings
+    }
+
+    private static func message(call: Call, context: RuleContext) -> Message {
+        guard case .policy(let policy) = call.retry else { return "" }
+        let target = context.serviceName(call.target)
+        let source = call.retrySource == .defaults ? " (retry policy from 'defaults')" : ""
+        if policy.backoff == .none {
+            return "\(context.callerLabel(call)) calls \(context.targetLabel(call)) with up to \(policy.maxAttempts) attempts and no backoff between them\(source); when \(target) fails under load the retries arrive at once and multiply its load up to \(policy.maxAttempts)× — add 'backoff: exponential' and 'jitter: true' to the retry policy"
+        }
+        return "\(context.callerLabel(call)) calls \(context.targetLabel(call)) with up to \(policy.maxAttempts) attempts and \(Self.describe(policy)) but no jitter\(source); callers that failed together retry together, in synchronized waves that hit \(target) as it recovers — add 'jitter: true' to the retry policy"
     }
 
     /// "exponential backoff (base 100ms, max 2s)" or "fixed backoff (1s)".

@@ -80,40 +80,52 @@ public struct TimeoutInversionRule: Rule {
     )
 
     /// Milliseconds at 50 000 services (see `Rule.weight`).
-    public static let weight = 135
+    public static let weight = 95
 
     public func check(_ context: RuleContext) -> [Finding] {
         let analysis = context.analysis
         var findings: [Finding] = []
         // Many calls reach the same operation: explain each one once.
-        var breakdowns: [Int: Message] = [:]
-        for call in context.topology.calls {
+        let breakdowns = Breakdowns()
+        // Messages are made as the report reads them (see `MessageSource`):
+        // the call, and the operation it reaches (-1 for the target's own timeout).
+        let messages = MessageSource { subject in Self.message(subject, context: context, breakdowns: breakdowns) }
+        for (id, call) in context.topology.calls.enumerated() {
             guard let timeout = call.timeout else { continue }
             var slowest: (node: Int, time: Duration)?
             for node in analysis.requests.targetNodes(of: call) {
                 let time = analysis.worstCaseTimes.perNode[node]
                 if slowest.map({ time > $0.time }) ?? true { slowest = (node, time) }
             }
-            // Labels are made only for a finding: most calls have none.
-            var caller: Label { context.callerLabel(call) }
-            var target: String { context.serviceName(call.target) }
             if let slowest, timeout < slowest.time {
-                let breakdown: Message
-                if let explained = breakdowns[slowest.node] {
-                    breakdown = explained
-                } else {
-                    breakdown = context.worstCaseBreakdown(of: slowest.node).trimmed()
-                    breakdowns[slowest.node] = breakdown
+                if breakdowns.byNode[slowest.node] == nil {
+                    breakdowns.byNode[slowest.node] = context.worstCaseBreakdown(of: slowest.node).trimmed()
                 }
-                findings.append(context.finding(
-                    "\(caller) waits \(timeout) for \(context.targetLabel(call)), but one request to \(context.nodeLabel(slowest.node)) can take \(slowest.time) in calls (\(breakdown)); \(context.serviceName(call.caller)) gives up while \(target) keeps working for it — shrink \(target)'s timeouts and retries, or wait at least \(slowest.time)",
-                    onCall: call))
+                findings.append(context.finding(onCall: call, subject: .init(id, slowest.node), source: messages))
             } else if let budget = context.topology.services[call.target].timeout, timeout < budget {
-                findings.append(context.finding(
-                    "\(caller) waits \(timeout) for \(context.targetLabel(call)), but \(target) allows itself \(budget) per request; \(context.serviceName(call.caller)) gives up while \(target) keeps working for it — wait at least \(budget), or lower \(target)'s timeout",
-                    onCall: call))
+                findings.append(context.finding(onCall: call, subject: .init(id, -1), source: messages))
             }
         }
         return findings
+    }
+
+    /// The worst-case breakdowns of the operations reached, filled while the
+    /// rule runs and only read after (see `MessageSource`).
+    private final class Breakdowns: @unchecked Sendable {
+        var byNode: [Int: Message] = [:]
+    }
+
+    private static func message(_ subject: MessageSource.Subject, context: RuleContext, breakdowns: Breakdowns) -> Message {
+        let call = context.topology.calls[subject.first]
+        let timeout = call.timeout ?? .zero
+        let caller = context.callerLabel(call), target = context.serviceName(call.target)
+        if subject.second >= 0 {
+            let node = subject.second
+            let time = context.analysis.worstCaseTimes.perNode[node]
+            let breakdown = breakdowns.byNode[node] ?? context.worstCaseBreakdown(of: node)
+            return "\(caller) waits \(timeout) for \(context.targetLabel(call)), but one request to \(context.nodeLabel(node)) can take \(time) in calls (\(breakdown)); \(context.serviceName(call.caller)) gives up while \(target) keeps working for it — shrink \(target)'s timeouts and retries, or wait at least \(time)"
+        }
+        let budget = context.topology.services[call.target].timeout ?? .zero
+        return "\(caller) waits \(timeout) for \(context.targetLabel(call)), but \(target) allows itself \(budget) per request; \(context.serviceName(call.caller)) gives up while \(target) keeps working for it — wait at least \(budget), or lower \(target)'s timeout"
     }
 }

@@ -86,13 +86,26 @@ public struct Finding: @unchecked Sendable, Hashable {
         /// need; the JSON report copies the bytes as they are. A message
         /// with a source is made here, each time it is read.
         func withMessage<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-            let (count, source) = withUnsafeMutablePointerToHeader { ($0.pointee.messageCount, $0.pointee.source) }
+            // The source is read without retaining it: the findings of a rule
+            // share one, and the report reads them on every core at once
+            // (one reference count written by all of them). This finding
+            // holds it for as long as the call lasts.
+            let (count, source) = withUnsafeMutablePointerToHeader { header in
+                (header.pointee.messageCount,
+                 UnsafeRawPointer(header).load(fromByteOffset: Storage.sourceOffset, as: UnsafeRawPointer?.self))
+            }
             guard let source else {
                 return withUnsafeMutablePointerToElements { body(UnsafeBufferPointer(start: $0, count: count)) }
             }
             let subject = withUnsafeMutablePointerToElements { MessageSource.Subject(stored: UnsafeRawPointer($0)) }
-            return source.message(subject).withBytes(body)
+            return Unmanaged<MessageSource>.fromOpaque(source)._withUnsafeGuaranteedRef { $0.message(subject) }.withBytes(body)
         }
+
+        /// Where `Fields.source` is in the header.
+        private static let sourceOffset: Int = {
+            guard let offset = MemoryLayout<Fields>.offset(of: \Fields.source) else { preconditionFailure("Fields.source is a stored property") }
+            return offset
+        }()
 
         /// A copy to change; a new message replaces the source.
         func copy(message: [UInt8]? = nil) -> Storage {

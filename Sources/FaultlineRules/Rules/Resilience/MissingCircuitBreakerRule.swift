@@ -87,8 +87,13 @@ public struct MissingCircuitBreakerRule: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         let topology = context.topology
+        // One pass over the services, then a small table per call: reading
+        // the flag in each target's (large) record was a cache miss per call.
+        let services = topology.services
+        let isExternal = services.indices.map { services[$0].external }
+        guard isExternal.contains(true) else { return [] }
         return topology.calls.compactMap { call in
-            guard topology.services[call.target].external, call.circuitBreaker == nil else { return nil }
+            guard isExternal[call.target], call.circuitBreaker == nil else { return nil }
             let target = context.serviceName(call.target)
             let cause = call.circuitBreakerSource == .disabled
                 ? "with 'circuit_breaker: false', switching the default circuit breaker off"

@@ -86,7 +86,7 @@ public struct TimeoutInversionRule: Rule {
         let analysis = context.analysis
         var findings: [Finding] = []
         // Many calls reach the same operation: explain each one once.
-        let breakdowns = Breakdowns()
+        let breakdowns = Breakdowns(nodeCount: analysis.requests.nodeCount)
         // Messages are made as the report reads them (see `MessageSource`):
         // the call, and the operation it reaches (-1 for the target's own timeout).
         let messages = MessageSource { subject in Self.message(subject, context: context, breakdowns: breakdowns) }
@@ -112,7 +112,8 @@ public struct TimeoutInversionRule: Rule {
     /// The worst-case breakdowns of the operations reached, filled while the
     /// rule runs and only read after (see `MessageSource`).
     private final class Breakdowns: @unchecked Sendable {
-        var byNode: [Int: Message] = [:]
+        var byNode: [Message?]
+        init(nodeCount: Int) { byNode = Array(repeating: nil, count: nodeCount) }
     }
 
     private static func message(_ subject: MessageSource.Subject, context: RuleContext, breakdowns: Breakdowns) -> Message {

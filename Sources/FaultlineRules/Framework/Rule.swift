@@ -116,6 +116,34 @@ public struct RuleContext: Sendable {
         return findings
     }
 
+    /// Findings on the consumers `reported` picks, in file order, with their
+    /// messages made by `source` when read; the subject is the service and
+    /// the consumer's place in its `consumes:` list.
+    public func findingsOnConsumers(source: MessageSource, severity: Severity? = nil,
+                                    where reported: (_ service: ServiceID, _ consumer: Consumer) -> Bool) -> [Finding] {
+        var findings: [Finding] = []
+        for service in topology.services.indices {
+            for (index, consumer) in topology.services[service].consumes.enumerated() where reported(service, consumer) {
+                findings.append(Finding(rule: ruleID, severity: severity ?? self.severity, source: source, subject: .init(service, index),
+                                        service: serviceName(service), operation: nil, target: topology.channels[consumer.channel].name,
+                                        location: consumer.location))
+            }
+        }
+        return findings
+    }
+
+    /// The consumer a consumer finding's subject names (see `findingsOnConsumers(source:severity:where:)`).
+    public func consumer(_ subject: MessageSource.Subject) -> Consumer {
+        topology.services[subject.first].consumes[subject.second]
+    }
+
+    /// A finding on a service's key, with its message made by `source` from
+    /// `subject` when it is read.
+    public func finding(onService service: ServiceID, subject: MessageSource.Subject, source: MessageSource) -> Finding {
+        Finding(rule: ruleID, severity: severity, source: source, subject: subject, service: serviceName(service), operation: nil,
+                target: nil, location: topology.services[service].location)
+    }
+
     /// A finding that sits on a consumer's `from:` value, with the channel as its target.
     public func finding(_ message: Message, onConsumer consumer: Consumer, of service: ServiceID, severity: Severity? = nil) -> Finding {
         finding(message, at: consumer.location, service: serviceName(service), target: topology.channels[consumer.channel].name, severity: severity)

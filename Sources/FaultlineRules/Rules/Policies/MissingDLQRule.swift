@@ -59,12 +59,13 @@ public struct MissingDLQRule: Rule {
     )
 
     public func check(_ context: RuleContext) -> [Finding] {
-        context.findingsOnConsumers { service, consumer in
-            guard consumer.dlq == nil && context.topology.channels[consumer.channel].dlq == nil else { return nil }
-            let channel = context.topology.channels[consumer.channel].name
-            return context.finding(
-                "\(context.serviceName(service)) consumes \(channel) with no dead-letter queue; a message that keeps failing is redelivered forever and can block the messages behind it — set 'dlq:' on the consumer or on channel \(channel)",
-                onConsumer: consumer, of: service)
+        // Messages are made as the report reads them (see `MessageSource`).
+        let messages = MessageSource { subject in
+            let channel = context.topology.channels[context.consumer(subject).channel].name
+            return "\(context.serviceName(subject.first)) consumes \(channel) with no dead-letter queue; a message that keeps failing is redelivered forever and can block the messages behind it — set 'dlq:' on the consumer or on channel \(channel)"
+        }
+        return context.findingsOnConsumers(source: messages) { _, consumer in
+            consumer.dlq == nil && context.topology.channels[consumer.channel].dlq == nil
         }
     }
 }

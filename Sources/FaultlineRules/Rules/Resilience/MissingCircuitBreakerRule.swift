@@ -1,3 +1,5 @@
+import FaultlineModel
+
 public struct MissingCircuitBreakerRule: Rule {
     public init() {}
 
@@ -83,7 +85,7 @@ public struct MissingCircuitBreakerRule: Rule {
     )
 
     /// Milliseconds at 50 000 services (see `Rule.weight`).
-    public static let weight = 8
+    public static let weight = 3
 
     public func check(_ context: RuleContext) -> [Finding] {
         let topology = context.topology
@@ -92,16 +94,21 @@ public struct MissingCircuitBreakerRule: Rule {
         let services = topology.services
         let isExternal = services.indices.map { services[$0].external }
         guard isExternal.contains(true) else { return [] }
-        return topology.calls.compactMap { call in
-            guard isExternal[call.target], call.circuitBreaker == nil else { return nil }
-            let target = context.serviceName(call.target)
-            let cause = call.circuitBreakerSource == .disabled
-                ? "with 'circuit_breaker: false', switching the default circuit breaker off"
-                : "with no circuit breaker"
-            let wait = call.timeout.map { "still waits the full \($0) timeout" } ?? "waits on it without bound (the call has no timeout either)"
-            return context.finding(
-                "\(context.callerLabel(call)) calls \(context.targetLabel(call)), an external service, \(cause); when \(target) slows down or fails, every call \(wait) instead of failing fast, and \(context.serviceName(call.caller))'s threads pile up behind it — set 'circuit_breaker:' on the call or in 'defaults'",
-                onCall: call)
+        // Messages are made as the report reads them (see `MessageSource`); the subject is the call.
+        let messages = MessageSource { subject in Self.message(call: context.topology.calls[subject.first], context: context) }
+        var findings: [Finding] = []
+        for (id, call) in topology.calls.enumerated() where isExternal[call.target] && call.circuitBreaker == nil {
+            findings.append(context.finding(onCall: call, subject: .init(id), source: messages))
         }
+        return findings
+    }
+
+    private static func message(call: Call, context: RuleContext) -> Message {
+        let target = context.serviceName(call.target)
+        let cause = call.circuitBreakerSource == .disabled
+            ? "with 'circuit_breaker: false', switching the default circuit breaker off"
+            : "with no circuit breaker"
+        let wait = call.timeout.map { "still waits the full \($0) timeout" } ?? "waits on it without bound (the call has no timeout either)"
+        return "\(context.callerLabel(call)) calls \(context.targetLabel(call)), an external service, \(cause); when \(target) slows down or fails, every call \(wait) instead of failing fast, and \(context.serviceName(call.caller))'s threads pile up behind it — set 'circuit_breaker:' on the call or in 'defaults'"
     }
 }

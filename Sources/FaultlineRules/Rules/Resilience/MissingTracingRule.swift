@@ -54,18 +54,19 @@ public struct MissingTracingRule: Rule {
     )
 
     /// Milliseconds at 50 000 services (see `Rule.weight`).
-    public static let weight = 5
+    public static let weight = 2
 
     public func check(_ context: RuleContext) -> [Finding] {
+        // Messages are made as the report reads them (see `MessageSource`); the subject is the service.
+        let messages = MessageSource { subject in
+            "\(context.serviceName(subject.first)) does not emit distributed traces (no 'tracing: true'); every request through it leaves a gap in its trace, and the calls and messages it sends start new traces that cannot be joined to their cause — instrument it, propagate the trace context and set 'tracing: true'"
+        }
         // Services are read in place: copying each one retains every list it
         // holds, lists the rules on the other core are reading too.
         let services = context.topology.services
         return services.indices.compactMap { id in
             guard !services[id].external, !services[id].tracing else { return nil }
-            let name = services[id].name
-            return context.finding(
-                "\(name) does not emit distributed traces (no 'tracing: true'); every request through it leaves a gap in its trace, and the calls and messages it sends start new traces that cannot be joined to their cause — instrument it, propagate the trace context and set 'tracing: true'",
-                at: services[id].location, service: name)
+            return context.finding(onService: id, subject: .init(id), source: messages)
         }
     }
 }

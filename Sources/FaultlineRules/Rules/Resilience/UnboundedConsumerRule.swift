@@ -61,12 +61,13 @@ public struct UnboundedConsumerRule: Rule {
     public static let weight = 4
 
     public func check(_ context: RuleContext) -> [Finding] {
-        context.findingsOnConsumers { service, consumer in
-            guard consumer.maxInFlight == nil && context.topology.channels[consumer.channel].maxLength == nil else { return nil }
-            let channel = context.topology.channels[consumer.channel].name
-            return context.finding(
-                "\(context.serviceName(service)) consumes \(channel) with no 'max_in_flight', and \(channel) has no 'max_length'; when a backlog builds nothing limits how much \(context.serviceName(service)) takes on at once, so it can run out of memory or swamp its dependencies — set 'max_in_flight:' on the consumer, or 'max_length:' on the channel",
-                onConsumer: consumer, of: service)
+        // Messages are made as the report reads them (see `MessageSource`).
+        let messages = MessageSource { subject in
+            let channel = context.topology.channels[context.consumer(subject).channel].name
+            return "\(context.serviceName(subject.first)) consumes \(channel) with no 'max_in_flight', and \(channel) has no 'max_length'; when a backlog builds nothing limits how much \(context.serviceName(subject.first)) takes on at once, so it can run out of memory or swamp its dependencies — set 'max_in_flight:' on the consumer, or 'max_length:' on the channel"
+        }
+        return context.findingsOnConsumers(source: messages) { _, consumer in
+            consumer.maxInFlight == nil && context.topology.channels[consumer.channel].maxLength == nil
         }
     }
 }

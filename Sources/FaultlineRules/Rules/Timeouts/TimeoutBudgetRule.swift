@@ -62,10 +62,17 @@ public struct TimeoutBudgetRule: Rule {
     )
 
     /// Milliseconds at 50 000 services (see `Rule.weight`).
-    public static let weight = 24
+    public static let weight = 3
 
     public func check(_ context: RuleContext) -> [Finding] {
         let analysis = context.analysis
+        // Messages are made as the report reads them (see `MessageSource`):
+        // the service, and its slowest operation.
+        let messages = MessageSource { subject in
+            let node = subject.second, time = analysis.worstCaseTimes.perNode[node]
+            let budget = context.topology.services[subject.first].timeout ?? .zero
+            return "\(context.serviceName(subject.first)) allows itself \(budget) per request, but one request to \(context.nodeLabel(node)) can take \(time) in calls (\(context.worstCaseBreakdown(of: node))); its deadline fires while it still waits — cut retries and per-attempt timeouts, run independent calls in parallel, or raise the budget"
+        }
         var findings: [Finding] = []
         for id in context.topology.services.indices {
             guard let budget = context.topology.services[id].timeout else { continue }
@@ -75,11 +82,7 @@ public struct TimeoutBudgetRule: Rule {
                 if slowest.map({ time > $0.time }) ?? true { slowest = (node, time) }
             }
             guard let slowest, budget < slowest.time else { continue }
-            // The name and place read in place, not the whole service copied.
-            let name = context.serviceName(id)
-            findings.append(context.finding(
-                "\(name) allows itself \(budget) per request, but one request to \(context.nodeLabel(slowest.node)) can take \(slowest.time) in calls (\(context.worstCaseBreakdown(of: slowest.node))); its deadline fires while it still waits — cut retries and per-attempt timeouts, run independent calls in parallel, or raise the budget",
-                at: context.topology.services[id].location, service: name))
+            findings.append(context.finding(onService: id, subject: .init(id, slowest.node), source: messages))
         }
         return findings
     }

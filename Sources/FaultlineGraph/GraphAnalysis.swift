@@ -20,12 +20,15 @@ public final class GraphAnalysis: Sendable {
     public let externalReach: ExternalReach
     public let worstCaseTimes: WorstCaseTimes
     public let messages: MessageGraph
+    /// Service and operation names as bytes, for messages.
+    public let names: NameBytes
 
     public init(_ topology: Topology) {
         self.topology = topology
         let tables = GraphTables(topology)
         _ = concurrentMap(2) { _ in tables.build() }
         let built = tables.results
+        names = built.names
         services = built.services
         messages = built.messages
         requests = built.requests
@@ -34,6 +37,8 @@ public final class GraphAnalysis: Sendable {
         worstCaseTimes = built.worstCaseTimes
         entries = GraphAnalysis.entries(topology: topology, services: built.services, requests: built.requests)
     }
+
+    deinit { names.deallocate() }
 
     /// The nearest external service a node reaches through required calls,
     /// and the way there as services, starting at the node's own service.
@@ -104,7 +109,7 @@ public final class GraphAnalysis: Sendable {
 /// 5–10 ms at 50 000 services; now the request graph and then the path
 /// tables, the longest chain, run on one core while the other does the rest.
 private final class GraphTables: Sendable {
-    enum Table: CaseIterable { case requests, services, messages, paths, externalReach, worstCaseTimes }
+    enum Table: CaseIterable { case requests, services, messages, paths, externalReach, worstCaseTimes, names }
 
     struct Built {
         var services: ServiceGraph
@@ -113,6 +118,7 @@ private final class GraphTables: Sendable {
         var paths: PathTables
         var externalReach: ExternalReach
         var worstCaseTimes: WorstCaseTimes
+        var names: NameBytes
     }
 
     private struct State {
@@ -123,6 +129,7 @@ private final class GraphTables: Sendable {
         var paths: PathTables?
         var externalReach: ExternalReach?
         var worstCaseTimes: WorstCaseTimes?
+        var names: NameBytes?
     }
 
     private let topology: Topology
@@ -185,6 +192,9 @@ private final class GraphTables: Sendable {
             guard let requests else { return }
             let built = WorstCaseTimes(topology: topology, requests: requests)
             state.withLock { $0.worstCaseTimes = built }
+        case .names:
+            let built = NameBytes(topology)
+            state.withLock { $0.names = built }
         }
     }
 
@@ -192,11 +202,12 @@ private final class GraphTables: Sendable {
     var results: Built {
         state.withLock { state in
             guard let services = state.services, let messages = state.messages, let requests = state.requests,
-                  let paths = state.paths, let externalReach = state.externalReach, let worstCaseTimes = state.worstCaseTimes else {
+                  let paths = state.paths, let externalReach = state.externalReach, let worstCaseTimes = state.worstCaseTimes,
+                  let names = state.names else {
                 preconditionFailure("a graph table was not built")
             }
             return Built(services: services, messages: messages, requests: requests, paths: paths,
-                         externalReach: externalReach, worstCaseTimes: worstCaseTimes)
+                         externalReach: externalReach, worstCaseTimes: worstCaseTimes, names: names)
         }
     }
 }

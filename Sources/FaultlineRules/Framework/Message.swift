@@ -1,4 +1,5 @@
 public import FaultlineModel
+public import FaultlineGraph
 import FaultlineYAML
 
 /// A finding's message. Rules write it as an ordinary interpolated string
@@ -94,17 +95,22 @@ public struct Message: ExpressibleByStringInterpolation, @unchecked Sendable {
         }
 
         public mutating func appendInterpolation(_ label: Label) {
-            appendInterpolation(label.service)
+            append(label.service.bytes)
             guard let operation = label.operation else { return }
             switch label.style {
             case .dotted:
                 appendLiteral(".")
-                appendInterpolation(operation)
+                append(operation.bytes)
             case .parenthesized:
                 appendLiteral(" (")
-                appendInterpolation(operation)
+                append(operation.bytes)
                 appendLiteral(")")
             }
+        }
+
+        /// A name read from the analysis's table (`NameBytes`), without a reference count.
+        public mutating func appendInterpolation(_ name: NameText) {
+            append(name.bytes)
         }
 
         /// `items` with `separator` between them, as `joined(separator:)`
@@ -156,23 +162,24 @@ private final class MessageStorage: ManagedBuffer<(count: Int, capacity: Int), U
 
 /// A service and, when there is one, an operation of it, as messages name
 /// them: "payments (Charge)" where a call is made, "payments.Charge" for
-/// what a call reaches. Written into a message piece by piece, without
-/// making a `String` for each finding.
+/// what a call reaches. Written into a message piece by piece, from the
+/// analysis's table of names (valid while the analysis lives), without
+/// making a `String` or touching a reference count for each finding.
 public struct Label: CustomStringConvertible, Sendable {
     public enum Style: Sendable { case dotted, parenthesized }
 
-    public let service: String
-    public let operation: String?
+    public let service: NameText
+    public let operation: NameText?
     public let style: Style
 
-    public init(service: String, operation: String?, style: Style) {
+    public init(service: NameText, operation: NameText?, style: Style) {
         self.service = service
         self.operation = operation
         self.style = style
     }
 
     public var description: String {
-        guard let operation else { return service }
-        return style == .dotted ? "\(service).\(operation)" : "\(service) (\(operation))"
+        guard let operation else { return service.text }
+        return style == .dotted ? "\(service.text).\(operation.text)" : "\(service.text) (\(operation.text))"
     }
 }

@@ -65,16 +65,21 @@ public struct RuleContext: Sendable {
         return topology.services[call.caller].operations[operation].name
     }
 
+    /// A service's name for a message, read from the analysis's table (see `NameBytes`).
+    public func name(of service: ServiceID) -> NameText { analysis.names.service(service) }
+
     /// "checkout" or "checkout (PlaceOrder)", as a call's caller is named in messages.
     public func callerLabel(_ call: Call) -> Label {
-        Label(service: serviceName(call.caller), operation: callerOperationName(call), style: .parenthesized)
+        let names = analysis.names
+        return Label(service: names.service(call.caller), operation: call.callerOperation.map { names.operation($0, of: call.caller) },
+                     style: .parenthesized)
     }
 
     /// "payments" or "payments.Charge", as a call's target is named in messages.
     public func targetLabel(_ call: Call) -> Label {
-        var operationName: String?
-        if let operation = call.targetOperation { operationName = topology.services[call.target].operations[operation].name }
-        return Label(service: serviceName(call.target), operation: operationName, style: .dotted)
+        let names = analysis.names
+        return Label(service: names.service(call.target), operation: call.targetOperation.map { names.operation($0, of: call.target) },
+                     style: .dotted)
     }
 
     /// A finding that sits on a call's `to:` value.
@@ -151,6 +156,8 @@ public struct RuleContext: Sendable {
 
     /// "frontend" or "frontend (PlaceOrder)" for a request-graph node.
     public func nodeLabel(_ node: Int) -> Label {
-        Label(service: serviceName(analysis.requests.nodeService[node]), operation: analysis.operationName(of: node), style: .parenthesized)
+        let service = analysis.requests.nodeService[node]
+        return Label(service: analysis.names.service(service), operation: analysis.requests.operation(of: node).map { analysis.names.operation($0, of: service) },
+                     style: .parenthesized)
     }
 }

@@ -62,7 +62,7 @@ public struct MissingDLQRule: Rule {
         // Messages are made as the report reads them (see `MessageSource`).
         let messages = MessageSource { subject in
             let channel = context.topology.channels[context.consumer(subject).channel].name
-            return "\(context.serviceName(subject.first)) consumes \(channel) with no dead-letter queue; a message that keeps failing is redelivered forever and can block the messages behind it — set 'dlq:' on the consumer or on channel \(channel)"
+            return "\(context.name(of: subject.first)) consumes \(channel) with no dead-letter queue; a message that keeps failing is redelivered forever and can block the messages behind it — set 'dlq:' on the consumer or on channel \(channel)"
         }
         return context.findingsOnConsumers(source: messages) { _, consumer in
             consumer.dlq == nil && context.topology.channels[consumer.channel].dlq == nil

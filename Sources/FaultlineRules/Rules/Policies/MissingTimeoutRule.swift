@@ -89,6 +89,6 @@ public struct MissingTimeoutRule: Rule {
         let cause = call.timeoutSource == .disabled
             ? "with 'timeout: none', switching the default timeout off"
             : "with no timeout"
-        return "\(caller) calls \(target) synchronously \(cause); a slow \(context.serviceName(call.target)) holds \(context.serviceName(call.caller))'s threads and connections until they run out — set 'timeout:' on the call or in 'defaults'"
+        return "\(caller) calls \(target) synchronously \(cause); a slow \(context.name(of: call.target)) holds \(context.name(of: call.caller))'s threads and connections until they run out — set 'timeout:' on the call or in 'defaults'"
     }
 }

@@ -104,11 +104,11 @@ public struct MissingCircuitBreakerRule: Rule {
     }
 
     private static func message(call: Call, context: RuleContext) -> Message {
-        let target = context.serviceName(call.target)
+        let target = context.name(of: call.target)
         let cause = call.circuitBreakerSource == .disabled
             ? "with 'circuit_breaker: false', switching the default circuit breaker off"
             : "with no circuit breaker"
         let wait = call.timeout.map { "still waits the full \($0) timeout" } ?? "waits on it without bound (the call has no timeout either)"
-        return "\(context.callerLabel(call)) calls \(context.targetLabel(call)), an external service, \(cause); when \(target) slows down or fails, every call \(wait) instead of failing fast, and \(context.serviceName(call.caller))'s threads pile up behind it — set 'circuit_breaker:' on the call or in 'defaults'"
+        return "\(context.callerLabel(call)) calls \(context.targetLabel(call)), an external service, \(cause); when \(target) slows down or fails, every call \(wait) instead of failing fast, and \(context.name(of: call.caller))'s threads pile up behind it — set 'circuit_breaker:' on the call or in 'defaults'"
     }
 }

@@ -59,7 +59,7 @@ public struct MissingTracingRule: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         // Messages are made as the report reads them (see `MessageSource`); the subject is the service.
         let messages = MessageSource { subject in
-            "\(context.serviceName(subject.first)) does not emit distributed traces (no 'tracing: true'); every request through it leaves a gap in its trace, and the calls and messages it sends start new traces that cannot be joined to their cause — instrument it, propagate the trace context and set 'tracing: true'"
+            "\(context.name(of: subject.first)) does not emit distributed traces (no 'tracing: true'); every request through it leaves a gap in its trace, and the calls and messages it sends start new traces that cannot be joined to their cause — instrument it, propagate the trace context and set 'tracing: true'"
         }
         // Services are read in place: copying each one retains every list it
         // holds, lists the rules on the other core are reading too.

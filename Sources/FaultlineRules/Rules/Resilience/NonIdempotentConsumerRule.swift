@@ -76,7 +76,7 @@ public struct NonIdempotentConsumerRule: Rule {
         // Messages are made as the report reads them (see `MessageSource`).
         let messages = MessageSource { subject in
             let channel = context.topology.channels[context.consumer(subject).channel].name
-            return "\(context.serviceName(subject.first)) consumes \(channel), which delivers at least once, but is not marked idempotent; a message redelivered after a crash or a rebalance is processed again — deduplicate on a message id or make the effect idempotent, then set 'idempotent: true'"
+            return "\(context.name(of: subject.first)) consumes \(channel), which delivers at least once, but is not marked idempotent; a message redelivered after a crash or a rebalance is processed again — deduplicate on a message id or make the effect idempotent, then set 'idempotent: true'"
         }
         return context.findingsOnConsumers(source: messages) { _, consumer in
             !consumer.idempotent && context.topology.channels[consumer.channel].delivery == .atLeastOnce

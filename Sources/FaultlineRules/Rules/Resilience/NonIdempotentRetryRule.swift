@@ -87,6 +87,6 @@ public struct NonIdempotentRetryRule: Rule {
 
     private static func message(call: Call, context: RuleContext) -> Message {
         let source = call.retrySource == .defaults ? " (retry policy from 'defaults')" : ""
-        return "\(context.callerLabel(call)) calls \(context.targetLabel(call)) with up to \(call.retry.maxAttempts) attempts\(source), but the call is not marked idempotent; when an attempt times out after \(context.serviceName(call.target)) did the work, a retry does it again — make the operation idempotent (an idempotency key) and set 'idempotent: true', or set 'retry: none'"
+        return "\(context.callerLabel(call)) calls \(context.targetLabel(call)) with up to \(call.retry.maxAttempts) attempts\(source), but the call is not marked idempotent; when an attempt times out after \(context.name(of: call.target)) did the work, a retry does it again — make the operation idempotent (an idempotency key) and set 'idempotent: true', or set 'retry: none'"
     }
 }

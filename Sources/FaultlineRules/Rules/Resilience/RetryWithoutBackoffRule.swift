@@ -110,7 +110,7 @@ public struct RetryWithoutBackoffRule: Rule {
         }
         findings += context.findingsOnConsumers { service, consumer in
             guard let policy = consumer.retry.retryingPolicy, policy.backoff == .none || !policy.jitter else { return nil }
-            let name = context.serviceName(service), channel = topology.channels[consumer.channel].name
+            let name = context.name(of: service), channel = topology.channels[consumer.channel].name
             if policy.backoff == .none {
                 return context.finding(
                     "\(name) retries a failing message from \(channel) up to \(policy.maxAttempts) times with no backoff; when it fails because a dependency is overloaded, the retries hit that dependency again at once, up to \(policy.maxAttempts)× the load — add 'backoff: exponential' and 'jitter: true' to the consumer's retry policy",
@@ -125,7 +125,7 @@ public struct RetryWithoutBackoffRule: Rule {
 
     private static func message(call: Call, context: RuleContext) -> Message {
         guard case .policy(let policy) = call.retry else { return "" }
-        let target = context.serviceName(call.target)
+        let target = context.name(of: call.target)
         let source = call.retrySource == .defaults ? " (retry policy from 'defaults')" : ""
         if policy.backoff == .none {
             return "\(context.callerLabel(call)) calls \(context.targetLabel(call)) with up to \(policy.maxAttempts) attempts and no backoff between them\(source); when \(target) fails under load the retries arrive at once and multiply its load up to \(policy.maxAttempts)× — add 'backoff: exponential' and 'jitter: true' to the retry policy"

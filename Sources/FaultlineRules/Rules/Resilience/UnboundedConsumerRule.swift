@@ -64,7 +64,7 @@ public struct UnboundedConsumerRule: Rule {
         // Messages are made as the report reads them (see `MessageSource`).
         let messages = MessageSource { subject in
             let channel = context.topology.channels[context.consumer(subject).channel].name
-            return "\(context.serviceName(subject.first)) consumes \(channel) with no 'max_in_flight', and \(channel) has no 'max_length'; when a backlog builds nothing limits how much \(context.serviceName(subject.first)) takes on at once, so it can run out of memory or swamp its dependencies — set 'max_in_flight:' on the consumer, or 'max_length:' on the channel"
+            return "\(context.name(of: subject.first)) consumes \(channel) with no 'max_in_flight', and \(channel) has no 'max_length'; when a backlog builds nothing limits how much \(context.name(of: subject.first)) takes on at once, so it can run out of memory or swamp its dependencies — set 'max_in_flight:' on the consumer, or 'max_length:' on the channel"
         }
         return context.findingsOnConsumers(source: messages) { _, consumer in
             consumer.maxInFlight == nil && context.topology.channels[consumer.channel].maxLength == nil

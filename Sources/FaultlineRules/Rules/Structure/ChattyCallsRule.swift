@@ -79,7 +79,7 @@ public struct ChattyCallsRule: Rule {
         var findings: [Finding] = []
         for call in context.topology.calls where call.perRequest > perCallLimit {
             findings.append(context.finding(
-                "\(context.callerLabel(call)) calls \(context.targetLabel(call)) \(call.perRequest) times per request (per_request: \(call.perRequest)), more than \(perCallLimit); the load on \(context.serviceName(call.target)) grows with the loop — batch the calls into one that takes a list",
+                "\(context.callerLabel(call)) calls \(context.targetLabel(call)) \(call.perRequest) times per request (per_request: \(call.perRequest)), more than \(perCallLimit); the load on \(context.name(of: call.target)) grows with the loop — batch the calls into one that takes a list",
                 onCall: call))
         }
         for entry in analysis.entries {

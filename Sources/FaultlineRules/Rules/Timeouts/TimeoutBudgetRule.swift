@@ -71,7 +71,7 @@ public struct TimeoutBudgetRule: Rule {
         let messages = MessageSource { subject in
             let node = subject.second, time = analysis.worstCaseTimes.perNode[node]
             let budget = context.topology.services[subject.first].timeout ?? .zero
-            return "\(context.serviceName(subject.first)) allows itself \(budget) per request, but one request to \(context.nodeLabel(node)) can take \(time) in calls (\(context.worstCaseBreakdown(of: node))); its deadline fires while it still waits — cut retries and per-attempt timeouts, run independent calls in parallel, or raise the budget"
+            return "\(context.name(of: subject.first)) allows itself \(budget) per request, but one request to \(context.nodeLabel(node)) can take \(time) in calls (\(context.worstCaseBreakdown(of: node))); its deadline fires while it still waits — cut retries and per-attempt timeouts, run independent calls in parallel, or raise the budget"
         }
         var findings: [Finding] = []
         for id in context.topology.services.indices {

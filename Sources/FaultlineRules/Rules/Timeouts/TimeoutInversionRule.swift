@@ -119,14 +119,14 @@ public struct TimeoutInversionRule: Rule {
     private static func message(_ subject: MessageSource.Subject, context: RuleContext, breakdowns: Breakdowns) -> Message {
         let call = context.topology.calls[subject.first]
         let timeout = call.timeout ?? .zero
-        let caller = context.callerLabel(call), target = context.serviceName(call.target)
+        let caller = context.callerLabel(call), target = context.name(of: call.target)
         if subject.second >= 0 {
             let node = subject.second
             let time = context.analysis.worstCaseTimes.perNode[node]
             let breakdown = breakdowns.byNode[node] ?? context.worstCaseBreakdown(of: node)
-            return "\(caller) waits \(timeout) for \(context.targetLabel(call)), but one request to \(context.nodeLabel(node)) can take \(time) in calls (\(breakdown)); \(context.serviceName(call.caller)) gives up while \(target) keeps working for it — shrink \(target)'s timeouts and retries, or wait at least \(time)"
+            return "\(caller) waits \(timeout) for \(context.targetLabel(call)), but one request to \(context.nodeLabel(node)) can take \(time) in calls (\(breakdown)); \(context.name(of: call.caller)) gives up while \(target) keeps working for it — shrink \(target)'s timeouts and retries, or wait at least \(time)"
         }
         let budget = context.topology.services[call.target].timeout ?? .zero
-        return "\(caller) waits \(timeout) for \(context.targetLabel(call)), but \(target) allows itself \(budget) per request; \(context.serviceName(call.caller)) gives up while \(target) keeps working for it — wait at least \(budget), or lower \(target)'s timeout"
+        return "\(caller) waits \(timeout) for \(context.targetLabel(call)), but \(target) allows itself \(budget) per request; \(context.name(of: call.caller)) gives up while \(target) keeps working for it — wait at least \(budget), or lower \(target)'s timeout"
     }
 }

@@ -20,7 +20,9 @@ public enum Severity: String, Sendable, CaseIterable, Comparable {
 /// large topology has hundreds of thousands of findings, and sorting,
 /// suppressing and writing them copies each several times — one retain per
 /// copy instead of one per string field. The message's bytes live in the same
-/// allocation, after the fields, and the rarely set fields (channel,
+/// allocation, after the fields — or, for the rules that report in bulk,
+/// what the message is about, which the rule's `MessageSource` makes the
+/// text from when it is read — and the rarely set fields (channel,
 /// datastore, path, suppression) share one box: together that is a third less
 /// memory per finding than separate objects.
 ///
@@ -216,8 +218,8 @@ public struct Finding: @unchecked Sendable, Hashable {
 
     /// A finding whose message `source` makes from `subject` when it is read
     /// (see `MessageSource`); otherwise the same as one made with its text.
-    public init(rule: String, severity: Severity, source: MessageSource, subject: MessageSource.Subject, service: String?, operation: String?,
-         target: String?, location: SourceLocation) {
+    public init(rule: String, severity: Severity, source: MessageSource, subject: MessageSource.Subject, service: String?,
+                operation: String?, target: String?, location: SourceLocation) {
         storage = subject.withStoredBytes { stored in
             Storage.make(message: stored) { count in
                 Fields(rule: rule, severity: severity, baselineState: nil, messageCount: count, source: source, service: service,

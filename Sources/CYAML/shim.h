@@ -48,6 +48,46 @@ static inline void faultline_libyaml_stop_keeping(void) {
     faultline_kept.count = -1;
 }
 
+/// yaml_event_delete, with the event's strings given straight to the blocks
+/// kept above: libyaml's version frees each through yaml_free (a call per
+/// string, null or not) and clears the whole event, which yaml_parser_parse
+/// clears again before it writes the next. The strings freed are libyaml's
+/// own (see yaml_event_delete in libyaml's api.c).
+static inline void faultline_libyaml_delete_event(yaml_event_t *event) {
+    switch (event->type) {
+    case YAML_DOCUMENT_START_EVENT: {
+        faultline_libyaml_release(event->data.document_start.version_directive);
+        for (yaml_tag_directive_t *directive = event->data.document_start.tag_directives.start;
+             directive != event->data.document_start.tag_directives.end; directive++) {
+            faultline_libyaml_release(directive->handle);
+            faultline_libyaml_release(directive->prefix);
+        }
+        faultline_libyaml_release(event->data.document_start.tag_directives.start);
+        break;
+    }
+    case YAML_ALIAS_EVENT:
+        faultline_libyaml_release(event->data.alias.anchor);
+        break;
+    case YAML_SCALAR_EVENT:
+        if (event->data.scalar.anchor) faultline_libyaml_release(event->data.scalar.anchor);
+        if (event->data.scalar.tag) faultline_libyaml_release(event->data.scalar.tag);
+        faultline_libyaml_release(event->data.scalar.value);
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+        if (event->data.sequence_start.anchor) faultline_libyaml_release(event->data.sequence_start.anchor);
+        if (event->data.sequence_start.tag) faultline_libyaml_release(event->data.sequence_start.tag);
+        break;
+    case YAML_MAPPING_START_EVENT:
+        if (event->data.mapping_start.anchor) faultline_libyaml_release(event->data.mapping_start.anchor);
+        if (event->data.mapping_start.tag) faultline_libyaml_release(event->data.mapping_start.tag);
+        break;
+    default:
+        break;
+    }
+    // Nothing left to free: deleting it again does nothing.
+    event->type = YAML_NO_EVENT;
+}
+
 static inline int faultline_libyaml_kept_count(void) { return faultline_kept.count < 0 ? 0 : faultline_kept.count; }
 #endif
 

@@ -250,7 +250,7 @@ struct EventReader {
         var event = yaml_event_t()
         while true {
             guard yaml_parser_parse(parser, &event) != 0 else { return .failed(Libyaml.failure(of: parser.pointee)) }
-            defer { yaml_event_delete(&event) }
+            defer { LibyamlBlocks.delete(&event) }
             let (record, text) = Libyaml.describe(&event, maxScalarBytes: maxScalarBytes, scratch: &scratch)
             guard let record else { continue }
             if !consume(record, text) || record.kind == .streamEnd { return .done }

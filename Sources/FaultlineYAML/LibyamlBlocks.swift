@@ -39,6 +39,10 @@ enum LibyamlBlocks {
     @inline(never)
     private static func stopKeeping() { faultline_libyaml_stop_keeping() }
 
+    /// `yaml_event_delete`, its strings kept for libyaml's next requests.
+    @inline(never)
+    static func delete(_ event: UnsafeMutablePointer<yaml_event_t>) { faultline_libyaml_delete_event(event) }
+
     /// How many blocks this thread keeps now (for tests).
     static var keptCount: Int { keptBlocks() }
 
@@ -46,6 +50,7 @@ enum LibyamlBlocks {
     private static func keptBlocks() -> Int { Int(faultline_libyaml_kept_count()) }
     #else
     static func caching<T>(_ body: () -> T) -> T { body() }
+    static func delete(_ event: UnsafeMutablePointer<yaml_event_t>) { yaml_event_delete(event) }
     static var keptCount: Int { 0 }
     #endif
 }

@@ -221,10 +221,8 @@ struct JSONWriter: ~Copyable {
     }
 
     private mutating func string(_ text: String) {
-        // Borrowed in place where it can be (see `Message.Interpolation`): no retain per string written.
-        if text.utf8.withContiguousStorageIfAvailable({ string(utf8: $0) }) != nil { return }
-        var text = text
-        text.withUTF8 { string(utf8: $0) }
+        // Borrowed in place: no retain per string written.
+        text.withUTF8InPlace { string(utf8: $0) }
     }
 
     private mutating func string(utf8 bytes: UnsafeBufferPointer<UInt8>) {

@@ -81,11 +81,9 @@ public final class OutputSink {
 }
 
 extension ByteBuffer {
-    /// A string's UTF-8, borrowed in place where it can be (see `JSONWriter.string`).
+    /// A string's UTF-8, borrowed in place where it can be (`String.withUTF8InPlace`).
     mutating func append(utf8Of text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ append($0) }) != nil { return }
-        var text = text
-        text.withUTF8 { append($0) }
+        text.withUTF8InPlace { append($0) }
     }
 
     /// `file:line:column`, as `SourceLocation.description` spells it.

@@ -124,3 +124,17 @@ public struct ByteBuffer: ~Copyable {
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 }
+
+extension String {
+    /// `body` with the string's UTF-8, borrowed in place where the string
+    /// keeps it contiguously (native strings do). Names are shared by the
+    /// findings and messages made on both cores, and `withUTF8` on a copy
+    /// would retain and release the storage each time: one reference count
+    /// written by both. Only a bridged or lazily made string is copied.
+    @inlinable
+    public func withUTF8InPlace<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        if let result = utf8.withContiguousStorageIfAvailable(body) { return result }
+        var text = self
+        return text.withUTF8(body)
+    }
+}

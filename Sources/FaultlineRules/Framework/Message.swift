@@ -82,12 +82,7 @@ public struct Message: ExpressibleByStringInterpolation, @unchecked Sendable {
         }
 
         public mutating func appendInterpolation(_ text: String) {
-            // The string's own storage, borrowed: a copy to call `withUTF8` on
-            // would retain and release it, and service names are shared by
-            // the findings of both cores (one reference count fought over).
-            if text.utf8.withContiguousStorageIfAvailable({ append($0) }) != nil { return }
-            var text = text
-            text.withUTF8 { append($0) }
+            text.withUTF8InPlace { append($0) }
         }
 
         public mutating func appendInterpolation(_ number: Int) {

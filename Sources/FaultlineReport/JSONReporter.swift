@@ -87,11 +87,11 @@ public struct JSONReporter: Sendable {
         json.field(FindingKey.rule, finding.rule)
         json.field(FindingKey.severity, finding.severity.rawValue)
         finding.withMessageBytes { json.field(FindingKey.message, utf8: $0) }
-        if let service = finding.service { json.field(FindingKey.service, service) }
+        finding.withNameBytes(.service) { if let service = $0 { json.field(FindingKey.service, utf8: service) } }
         if let channel = finding.channel { json.field(FindingKey.channel, channel) }
         if let datastore = finding.datastore { json.field(FindingKey.datastore, datastore) }
-        if let operation = finding.operation { json.field(FindingKey.operation, operation) }
-        if let target = finding.target { json.field(FindingKey.target, target) }
+        finding.withNameBytes(.operation) { if let operation = $0 { json.field(FindingKey.operation, utf8: operation) } }
+        finding.withNameBytes(.target) { if let target = $0 { json.field(FindingKey.target, utf8: target) } }
         if let path = finding.path {
             json.key("path")
             json.beginArray()

@@ -41,6 +41,7 @@ final class TrivialArray<Element: BitwiseCopyable>: @unchecked Sendable {
 
     private static func allocate(_ capacity: Int) -> UnsafeMutablePointer<Element> {
         guard let memory = malloc(capacity * MemoryLayout<Element>.stride) else { fatalError("out of memory") }
+        HugePages.advise(memory, byteCount: capacity * MemoryLayout<Element>.stride)
         return memory.bindMemory(to: Element.self, capacity: capacity)
     }
 
@@ -114,6 +115,7 @@ final class TrivialArray<Element: BitwiseCopyable>: @unchecked Sendable {
 
     private func resize(to newCapacity: Int) {
         guard let memory = realloc(base, newCapacity * MemoryLayout<Element>.stride) else { fatalError("out of memory") }
+        HugePages.advise(memory, byteCount: newCapacity * MemoryLayout<Element>.stride)
         base = memory.bindMemory(to: Element.self, capacity: newCapacity)
         capacity = newCapacity
     }

@@ -80,6 +80,56 @@ struct FindingStorageTests {
 /// A finding may keep what its message is made from instead of the text
 /// (`MessageSource`): it must read, compare and change as one made with the
 /// text, on any thread.
+/// The service, operation and target names are kept as bytes after the
+/// message; none of that may show from outside.
+@Suite("Finding names")
+struct FindingNameTests {
+    static let here = SourceLocation(file: "t.yaml", line: 3, column: 5)
+
+    @Test("names read back as given, with or without a message source",
+          arguments: [("a", "Op", "b"), ("checkout-payment-authorizer", nil, "ledger-→-ünïcode"), (nil, nil, nil), ("", "", "")]
+            as [(String?, String?, String?)])
+    func readBack(_ service: String?, _ operation: String?, _ target: String?) {
+        let eager = Finding(rule: "r", severity: .note, message: "m × 2", service: service, operation: operation, target: target, location: Self.here)
+        let deferred = Finding(rule: "r", severity: .note, source: MessageSource { _ in "m × 2" }, subject: .init(1, 2), service: service,
+                               operation: operation, target: target, location: Self.here)
+        for finding in [eager, deferred] {
+            #expect(finding.service == service && finding.operation == operation && finding.target == target)
+            #expect(finding.withNameBytes(.service) { $0.map(Array.init) } == service.map { Array($0.utf8) })
+            #expect(finding.withNameBytes(.operation) { $0.map(Array.init) } == operation.map { Array($0.utf8) })
+            #expect(finding.withNameBytes(.target) { $0.map(Array.init) } == target.map { Array($0.utf8) })
+            #expect(finding.message == "m × 2")
+        }
+        #expect(eager == deferred)
+    }
+
+    @Test("each name can be changed or removed on its own; the message and the original stay")
+    func changeOneName() {
+        let original = Finding(rule: "r", severity: .error, message: "text", service: "svc", operation: "Op", target: "tgt", location: Self.here)
+        var changed = original
+        changed.operation = nil
+        #expect(changed.service == "svc" && changed.operation == nil && changed.target == "tgt" && changed.message == "text")
+        changed.service = "a-much-longer-service-name"
+        changed.target = ""
+        #expect(changed.service == "a-much-longer-service-name" && changed.operation == nil && changed.target == "")
+        #expect(changed.message == "text")
+        #expect(original.service == "svc" && original.operation == "Op" && original.target == "tgt")
+        #expect(changed != original)
+        changed.service = "svc"
+        changed.operation = "Op"
+        changed.target = "tgt"
+        #expect(changed == original)
+    }
+
+    @Test("findings differing only in which name is missing, or in a name's bytes, differ",
+          arguments: [("svc", nil, "x"), (nil, "svc", "x"), ("svc", "x", nil), ("svd", nil, "x")] as [(String?, String?, String?)])
+    func namesTakePartInEquality(_ service: String?, _ operation: String?, _ target: String?) {
+        let reference = Finding(rule: "r", severity: .error, message: "m", service: "svc", operation: nil, target: "x", location: Self.here)
+        let other = Finding(rule: "r", severity: .error, message: "m", service: service, operation: operation, target: target, location: Self.here)
+        #expect((other == reference) == (service == "svc" && operation == nil && target == "x"))
+    }
+}
+
 @Suite("Messages made when read")
 struct DeferredMessageTests {
     static let here = SourceLocation(file: "t.yaml", line: 3, column: 5)

@@ -47,10 +47,25 @@ public struct RuleContext: Sendable {
     public func finding(_ message: Message, at location: SourceLocation, service: String? = nil, operation: String? = nil,
                         target: String? = nil, channel: String? = nil, datastore: String? = nil, path: [String]? = nil,
                         severity: Severity? = nil) -> Finding {
-        message.withBytes {
-            Finding(rule: ruleID, severity: severity ?? self.severity, messageBytes: $0, service: service, operation: operation,
-                    target: target, channel: channel, datastore: datastore, path: path, location: location)
+        Finding.NameBytes.borrowing(service, operation, target) { names in
+            finding(message, at: location, names: names, channel: channel, datastore: datastore, path: path, severity: severity)
         }
+    }
+
+    private func finding(_ message: Message, at location: SourceLocation, names: Finding.NameBytes, channel: String? = nil,
+                         datastore: String? = nil, path: [String]? = nil, severity: Severity?) -> Finding {
+        message.withBytes {
+            Finding(rule: ruleID, severity: severity ?? self.severity, messageBytes: $0, names: names, channel: channel,
+                    datastore: datastore, path: path, location: location)
+        }
+    }
+
+    /// A call's caller, its operation and its target, read from the analysis's table (see `NameBytes`).
+    private func names(of call: Call) -> Finding.NameBytes {
+        let names = analysis.names
+        return Finding.NameBytes(service: names.service(call.caller).bytes,
+                                 operation: call.callerOperation.map { names.operation($0, of: call.caller).bytes },
+                                 target: names.service(call.target).bytes)
     }
 
     // Shared helpers for findings about calls.
@@ -84,15 +99,14 @@ public struct RuleContext: Sendable {
 
     /// A finding that sits on a call's `to:` value.
     public func finding(_ message: Message, onCall call: Call, severity: Severity? = nil) -> Finding {
-        finding(message, at: call.location, service: serviceName(call.caller), operation: callerOperationName(call),
-                target: serviceName(call.target), severity: severity)
+        finding(message, at: call.location, names: names(of: call), severity: severity)
     }
 
     /// A finding that sits on a call's `to:` value, with its message made
     /// by `source` from `subject` when it is read (see `MessageSource`).
     public func finding(onCall call: Call, subject: MessageSource.Subject, source: MessageSource, severity: Severity? = nil) -> Finding {
-        Finding(rule: ruleID, severity: severity ?? self.severity, source: source, subject: subject, service: serviceName(call.caller),
-                operation: callerOperationName(call), target: serviceName(call.target), location: call.location)
+        Finding(rule: ruleID, severity: severity ?? self.severity, source: source, subject: subject, names: names(of: call),
+                location: call.location)
     }
 
     /// A finding that sits at a request-graph node: its operation's key, or its service's key.
@@ -104,7 +118,9 @@ public struct RuleContext: Sendable {
         } else {
             location = topology.services[service].location
         }
-        return finding(message, at: location, service: serviceName(service), operation: analysis.operationName(of: node), path: path)
+        let names = Finding.NameBytes(service: analysis.names.service(service).bytes,
+                                      operation: analysis.requests.operation(of: node).map { analysis.names.operation($0, of: service).bytes })
+        return finding(message, at: location, names: names, path: path, severity: nil)
     }
 
     /// The findings `check` makes on every consumer, given with the id of the
@@ -129,9 +145,11 @@ public struct RuleContext: Sendable {
         var findings: [Finding] = []
         for service in topology.services.indices {
             for (index, consumer) in topology.services[service].consumes.enumerated() where reported(service, consumer) {
-                findings.append(Finding(rule: ruleID, severity: severity ?? self.severity, source: source, subject: .init(service, index),
-                                        service: serviceName(service), operation: nil, target: topology.channels[consumer.channel].name,
-                                        location: consumer.location))
+                let finding = topology.channels[consumer.channel].name.withUTF8InPlace { channel in
+                    Finding(rule: ruleID, severity: severity ?? self.severity, source: source, subject: .init(service, index),
+                            names: Finding.NameBytes(service: name(of: service).bytes, target: channel), location: consumer.location)
+                }
+                findings.append(finding)
             }
         }
         return findings
@@ -145,8 +163,8 @@ public struct RuleContext: Sendable {
     /// A finding on a service's key, with its message made by `source` from
     /// `subject` when it is read.
     public func finding(onService service: ServiceID, subject: MessageSource.Subject, source: MessageSource) -> Finding {
-        Finding(rule: ruleID, severity: severity, source: source, subject: subject, service: serviceName(service), operation: nil,
-                target: nil, location: topology.services[service].location)
+        Finding(rule: ruleID, severity: severity, source: source, subject: subject, names: Finding.NameBytes(service: name(of: service).bytes),
+                location: topology.services[service].location)
     }
 
     /// A finding that sits on a consumer's `from:` value, with the channel as its target.

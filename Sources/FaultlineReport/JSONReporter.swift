@@ -87,11 +87,13 @@ public struct JSONReporter: Sendable {
         json.field(FindingKey.rule, finding.rule)
         json.field(FindingKey.severity, finding.severity.rawValue)
         finding.withMessageBytes { json.field(FindingKey.message, utf8: $0) }
-        finding.withNameBytes(.service) { if let service = $0 { json.field(FindingKey.service, utf8: service) } }
-        if let channel = finding.channel { json.field(FindingKey.channel, channel) }
-        if let datastore = finding.datastore { json.field(FindingKey.datastore, datastore) }
-        finding.withNameBytes(.operation) { if let operation = $0 { json.field(FindingKey.operation, utf8: operation) } }
-        finding.withNameBytes(.target) { if let target = $0 { json.field(FindingKey.target, utf8: target) } }
+        finding.withNameBytes { service, operation, target in
+            if let service { json.field(FindingKey.service, utf8: service) }
+            if let channel = finding.channel { json.field(FindingKey.channel, channel) }
+            if let datastore = finding.datastore { json.field(FindingKey.datastore, datastore) }
+            if let operation { json.field(FindingKey.operation, utf8: operation) }
+            if let target { json.field(FindingKey.target, utf8: target) }
+        }
         if let path = finding.path {
             json.key("path")
             json.beginArray()

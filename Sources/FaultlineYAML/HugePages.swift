@@ -20,6 +20,21 @@ public enum HugePages {
 
     static let pageBytes = 2 << 20
 
+    /// `byteCount` bytes from `malloc`'s heap, to release with `free`; a
+    /// large block starts on a 2 MiB boundary, so that all of it but its
+    /// last partial page can be a 2 MiB page, and is advised so.
+    public static func allocate(byteCount: Int) -> UnsafeMutableRawPointer? {
+        #if os(Linux)
+        if byteCount >= minimumBytes {
+            var block: UnsafeMutableRawPointer?
+            guard posix_memalign(&block, pageBytes, byteCount) == 0, let block else { return nil }
+            advise(block, byteCount: byteCount)
+            return block
+        }
+        #endif
+        return malloc(max(byteCount, 1))
+    }
+
     /// Advises the 2 MiB pages inside `start ..< start + byteCount`, when
     /// there are any; call it before the buffer's pages are first written.
     public static func advise(_ start: UnsafeMutableRawPointer, byteCount: Int) {

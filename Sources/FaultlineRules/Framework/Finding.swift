@@ -64,23 +64,6 @@ public struct Finding: @unchecked Sendable, Hashable {
     struct NameCounts: Equatable {
         var counts: (Int32, Int32, Int32)
 
-        subscript(name: Name) -> Int32 {
-            switch name {
-            case .service: return counts.0
-            case .operation: return counts.1
-            case .target: return counts.2
-            }
-        }
-
-        /// Where `name`'s bytes start, counted from the end of the message.
-        func offset(of name: Name) -> Int {
-            switch name {
-            case .service: return 0
-            case .operation: return Int(max(counts.0, 0))
-            case .target: return Int(max(counts.0, 0)) + Int(max(counts.1, 0))
-            }
-        }
-
         var byteCount: Int { Int(max(counts.0, 0)) + Int(max(counts.1, 0)) + Int(max(counts.2, 0)) }
 
         static func == (lhs: NameCounts, rhs: NameCounts) -> Bool { lhs.counts == rhs.counts }
@@ -158,17 +141,25 @@ public struct Finding: @unchecked Sendable, Hashable {
 
         /// `name`'s bytes, valid while the storage lives; nil when the finding has none.
         func bytes(of name: Name) -> UnsafeBufferPointer<UInt8>? {
-            withUnsafeMutablePointerToHeader { header in
-                let count = header.pointee.names[name]
-                guard count >= 0 else { return nil }
-                let start = header.pointee.messageCount + header.pointee.names.offset(of: name)
-                return withUnsafeMutablePointerToElements { UnsafeBufferPointer(start: $0 + start, count: Int(count)) }
+            switch name {
+            case .service: return names.service
+            case .operation: return names.operation
+            case .target: return names.target
             }
         }
 
         /// The three names' bytes, valid while the storage lives.
         var names: NameBytes {
-            NameBytes(service: bytes(of: .service), operation: bytes(of: .operation), target: bytes(of: .target))
+            let (messageCount, counts) = withUnsafeMutablePointerToHeader { ($0.pointee.messageCount, $0.pointee.names.counts) }
+            return withUnsafeMutablePointerToElements { elements in
+                var next = elements + messageCount
+                func take(_ count: Int32) -> UnsafeBufferPointer<UInt8>? {
+                    guard count >= 0 else { return nil }
+                    defer { next += Int(count) }
+                    return UnsafeBufferPointer(start: next, count: Int(count))
+                }
+                return NameBytes(service: take(counts.0), operation: take(counts.1), target: take(counts.2))
+            }
         }
 
         /// Messages are kept as bytes: turning each of hundreds of thousands
@@ -276,6 +267,15 @@ public struct Finding: @unchecked Sendable, Hashable {
     /// `name`'s UTF-8 bytes (nil when the finding has no such name), without making a `String` of them.
     public func withNameBytes<T>(_ name: Name, _ body: (UnsafeBufferPointer<UInt8>?) -> T) -> T {
         withExtendedLifetime(storage) { body(storage.bytes(of: name)) }
+    }
+
+    /// The service, operation and target names' UTF-8 bytes at once, for a
+    /// report that writes each finding (not generic: a reporter in another
+    /// module calls it without a specialized copy).
+    public func withNameBytes(_ body: (_ service: UnsafeBufferPointer<UInt8>?, _ operation: UnsafeBufferPointer<UInt8>?,
+                                       _ target: UnsafeBufferPointer<UInt8>?) -> Void) {
+        let names = storage.names
+        withExtendedLifetime(storage) { body(names.service, names.operation, names.target) }
     }
     public var channel: String? {
         get { storage.withUnsafeMutablePointerToHeader { $0.pointee.rare }?.fields.channel }

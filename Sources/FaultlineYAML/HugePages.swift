@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#else
+import Darwin
 #endif
 
 /// Large buffers backed by 2 MiB pages where the system allows it.

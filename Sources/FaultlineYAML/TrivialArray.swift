@@ -120,7 +120,7 @@ final class TrivialArray<Element: BitwiseCopyable>: @unchecked Sendable {
         if count * MemoryLayout<Element>.stride < HugePages.minimumBytes, byteCount >= HugePages.minimumBytes {
             guard let memory = HugePages.allocate(byteCount: byteCount) else { fatalError("out of memory") }
             let grown = memory.bindMemory(to: Element.self, capacity: newCapacity)
-            grown.update(from: base, count: count)
+            grown.initialize(from: base, count: count)
             free(base)
             base = grown
         } else {

@@ -31,8 +31,9 @@ public enum Severity: String, Sendable, CaseIterable, Comparable {
 /// findings of every rule about that service share, and each copy of it —
 /// as the rules make findings on both cores, as the report reads them on
 /// both cores — writes its reference count, one cache line the two cores
-/// took from each other (a tenth of the rules' and the report's time at
-/// 50 000 services). Reading a name here writes nothing.
+/// take from each other (`swift_retain` was 5 % of a run's CPU samples at
+/// 50 000 services, the findings' names its largest callers). Reading a
+/// name here writes nothing.
 ///
 /// Sendable by hand: the storage is shared between copies only while nobody
 /// writes (every setter copies first unless the storage is unique), and the

@@ -349,12 +349,20 @@ public struct Finding: @unchecked Sendable, Hashable {
         if lhs.storage === rhs.storage { return true }
         let a = lhs.storage.header, b = rhs.storage.header
         let sameMessage = lhs.withMessageBytes { x in rhs.withMessageBytes { y in x.elementsEqual(y) } }
-        let sameNames = a.names == b.names && Name.allCases.allSatisfy { name in
-            lhs.withNameBytes(name) { x in rhs.withNameBytes(name) { y in x.map { x in y.map { x.elementsEqual($0) } ?? false } ?? (y == nil) } }
-        }
+        let x = lhs.storage.names, y = rhs.storage.names
+        let sameNames = a.names == b.names && sameBytes(x.service, y.service) && sameBytes(x.operation, y.operation)
+            && sameBytes(x.target, y.target)
         return a.rule == b.rule && a.severity == b.severity && sameMessage && sameNames && lhs.channel == rhs.channel
             && lhs.datastore == rhs.datastore && lhs.path == rhs.path && a.location == b.location
             && lhs.suppression == rhs.suppression && a.baselineState == b.baselineState
+    }
+
+    private static func sameBytes(_ x: UnsafeBufferPointer<UInt8>?, _ y: UnsafeBufferPointer<UInt8>?) -> Bool {
+        switch (x, y) {
+        case (nil, nil): return true
+        case let (x?, y?): return x.elementsEqual(y)
+        default: return false
+        }
     }
 
     public func hash(into hasher: inout Hasher) {

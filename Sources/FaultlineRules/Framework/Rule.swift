@@ -62,10 +62,8 @@ public struct RuleContext: Sendable {
 
     /// A call's caller, its operation and its target, read from the analysis's table (see `NameBytes`).
     private func names(of call: Call) -> Finding.NameBytes {
-        let names = analysis.names
-        return Finding.NameBytes(service: names.service(call.caller).bytes,
-                                 operation: call.callerOperation.map { names.operation($0, of: call.caller).bytes },
-                                 target: names.service(call.target).bytes)
+        let caller = callerLabel(call)
+        return Finding.NameBytes(service: caller.service.bytes, operation: caller.operation?.bytes, target: name(of: call.target).bytes)
     }
 
     // Shared helpers for findings about calls.
@@ -118,9 +116,9 @@ public struct RuleContext: Sendable {
         } else {
             location = topology.services[service].location
         }
-        let names = Finding.NameBytes(service: analysis.names.service(service).bytes,
-                                      operation: analysis.requests.operation(of: node).map { analysis.names.operation($0, of: service).bytes })
-        return finding(message, at: location, names: names, path: path, severity: nil)
+        let label = nodeLabel(node)
+        return finding(message, at: location, names: Finding.NameBytes(service: label.service.bytes, operation: label.operation?.bytes),
+                       path: path, severity: nil)
     }
 
     /// The findings `check` makes on every consumer, given with the id of the

@@ -40,7 +40,7 @@ final class TrivialArray<Element: BitwiseCopyable>: @unchecked Sendable {
     deinit { free(base) }
 
     private static func allocate(_ capacity: Int) -> UnsafeMutablePointer<Element> {
-        guard let memory = HugePages.allocate(byteCount: capacity * MemoryLayout<Element>.stride) else { fatalError("out of memory") }
+        guard let memory = malloc(capacity * MemoryLayout<Element>.stride) else { fatalError("out of memory") }
         return memory.bindMemory(to: Element.self, capacity: capacity)
     }
 
@@ -113,21 +113,8 @@ final class TrivialArray<Element: BitwiseCopyable>: @unchecked Sendable {
     }
 
     private func resize(to newCapacity: Int) {
-        let byteCount = newCapacity * MemoryLayout<Element>.stride
-        // A small store that becomes large (a reserve) moves to a block of
-        // its own, on 2 MiB pages; a large one grows in place or is moved
-        // page by page by `realloc` rather than copied.
-        if count * MemoryLayout<Element>.stride < HugePages.minimumBytes, byteCount >= HugePages.minimumBytes {
-            guard let memory = HugePages.allocate(byteCount: byteCount) else { fatalError("out of memory") }
-            let grown = memory.bindMemory(to: Element.self, capacity: newCapacity)
-            grown.initialize(from: base, count: count)
-            free(base)
-            base = grown
-        } else {
-            guard let memory = realloc(base, byteCount) else { fatalError("out of memory") }
-            HugePages.advise(memory, byteCount: byteCount)
-            base = memory.bindMemory(to: Element.self, capacity: newCapacity)
-        }
+        guard let memory = realloc(base, newCapacity * MemoryLayout<Element>.stride) else { fatalError("out of memory") }
+        base = memory.bindMemory(to: Element.self, capacity: newCapacity)
         capacity = newCapacity
     }
 }

@@ -68,7 +68,6 @@ enum FileInput {
             let previous = bytes
             bytes = [UInt8](unsafeUninitializedCapacity: min(capacity, cap)) { buffer, initialized in
                 guard let base = buffer.baseAddress else { return }
-                HugePages.advise(base, byteCount: buffer.count)
                 previous.withUnsafeBufferPointer { source in
                     if let from = source.baseAddress { base.initialize(from: from, count: source.count) }
                 }

@@ -257,10 +257,8 @@ private final class LoadSession {
         var numbered = false
         calls = [Call](unsafeUninitializedCapacity: max(totalCalls, 1)) { callBuffer, callsInitialized in
             guard let callBase = callBuffer.baseAddress else { return }
-            HugePages.advise(callBase, byteCount: callBuffer.count * MemoryLayout<Call>.stride)
             services = [Service](unsafeUninitializedCapacity: count) { buffer, initialized in
                 guard let base = buffer.baseAddress else { return }
-                HugePages.advise(base, byteCount: buffer.count * MemoryLayout<Service>.stride)
                 /// Reads the chunks one core takes; false when a service's calls did not fill its entries.
                 func readChunks(_ half: Int) -> Bool {
                     let session = halves[half]

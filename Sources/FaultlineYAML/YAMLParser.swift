@@ -15,8 +15,13 @@ public struct YAMLParseResult: Sendable {
 /// explicit stack so nesting depth never becomes Swift call depth.
 public enum YAMLParser {
     public static func parse(_ bytes: [UInt8], file: String, limits: YAMLLimits = .default) -> YAMLParseResult {
+        bytes.withUnsafeBufferPointer { parse($0, file: file, limits: limits) }
+    }
+
+    /// The same, for bytes held elsewhere (a mapped file, see `MappedFile`).
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, file: String, limits: YAMLLimits = .default) -> YAMLParseResult {
         if bytes.count <= limits.maxFileBytes, bytes.count >= SplitParse.minimumBytes,
-           let result = bytes.withUnsafeBufferPointer({ SplitParse.parse($0, file: file, limits: limits) }) {
+           let result = SplitParse.parse(bytes, file: file, limits: limits) {
             return result
         }
         return build(bytes, file: file, limits: limits, stream: false) { $0.result() }
@@ -26,6 +31,11 @@ public enum YAMLParser {
     /// `finish`; `stream` lets the builder take several documents (`parseStream`).
     static func build<Output>(_ bytes: [UInt8], file: String, limits: YAMLLimits, stream: Bool,
                               _ finish: (DocumentBuilder) -> Output) -> Output {
+        bytes.withUnsafeBufferPointer { build($0, file: file, limits: limits, stream: stream, finish) }
+    }
+
+    static func build<Output>(_ bytes: UnsafeBufferPointer<UInt8>, file: String, limits: YAMLLimits, stream: Bool,
+                              _ finish: (DocumentBuilder) -> Output) -> Output {
         if bytes.count > limits.maxFileBytes {
             var failed = DocumentBuilder(file: file, limits: limits, capacity: 0, stream: stream)
             failed.fail(Diagnostic("the file is larger than the file size limit of \(YAMLLimits.describeBytes(limits.maxFileBytes)) (raise it with --max-file-size)",
@@ -33,7 +43,7 @@ public enum YAMLParser {
             return finish(failed)
         }
         var builder = DocumentBuilder(file: file, limits: limits, capacity: bytes.count, stream: stream)
-        bytes.withUnsafeBufferPointer { run($0, into: &builder) }
+        run(bytes, into: &builder)
         return finish(builder)
     }
 

@@ -15,37 +15,29 @@ enum FileInput {
             return .failure(Diagnostic("cannot read the file: \(String(cString: strerror(errno)))", at: start))
         }
         defer { close(descriptor) }
-        return readDescriptor(descriptor, name: path, maxBytes: maxBytes, atStart: true)
+        return readDescriptor(descriptor, name: path, maxBytes: maxBytes)
     }
 
-    /// From this size on, a file's first read is two, side by side: copying a
-    /// large file out of the page cache is memory-bound work for one core
-    /// (19 ms of a 28 MB topology), and nothing else can start before it ends.
-    static let readInHalvesFrom = 4 << 20
+    /// From this size on, a regular file is mapped rather than read (see `MappedFile`).
+    static let mapFrom = 1 << 20
 
-    /// Fills `buffer` from offset 0 with two `pread`s, one per half, on two
-    /// cores. False when either half came short (the file shrank while it was
-    /// read), or on an error: the caller then reads it again in one pass.
-    private static func readInHalves(_ descriptor: Int32, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Bool {
-        guard let base = buffer.baseAddress else { return false }
-        let middle = buffer.count / 2
-        let complete = concurrentMap(2) { half -> Bool in
-            var offset = half == 0 ? 0 : middle
-            let end = half == 0 ? middle : buffer.count
-            while offset < end {
-                let count = pread(descriptor, base + offset, end - offset, off_t(offset))
-                if count < 0, errno == EINTR { continue }
-                guard count > 0 else { return false }
-                offset += count
-            }
-            return true
+    /// A topology source: a large regular file mapped, anything else read.
+    static func source(_ path: String, maxBytes: Int = Int.max) -> Result<SourceFile, Diagnostic> {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            return .failure(Diagnostic("cannot read the file: \(String(cString: strerror(errno)))", at: SourceLocation(file: path, line: 1, column: 1)))
         }
-        return complete.allSatisfy { $0 }
+        defer { close(descriptor) }
+        var status = stat()
+        if fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, Int(status.st_size) >= mapFrom,
+           // One byte past the limit is enough for the parser to report it.
+           let mapped = MappedFile.map(descriptor, count: min(Int(status.st_size), maxBytes == Int.max ? Int.max : maxBytes + 1)) {
+            return .success(SourceFile(name: path, mapped: mapped))
+        }
+        return readDescriptor(descriptor, name: path, maxBytes: maxBytes).map { SourceFile(name: path, bytes: $0) }
     }
 
-    /// `atStart`: the descriptor was just opened, so the file's offset is 0
-    /// and a large regular file may be read in halves at absolute offsets.
-    static func readDescriptor(_ descriptor: Int32, name path: String, maxBytes: Int = Int.max, atStart: Bool = false) -> Result<[UInt8], Diagnostic> {
+    static func readDescriptor(_ descriptor: Int32, name path: String, maxBytes: Int = Int.max) -> Result<[UInt8], Diagnostic> {
         let start = SourceLocation(file: path, line: 1, column: 1)
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
@@ -72,14 +64,6 @@ enum FileInput {
                     if let from = source.baseAddress { base.initialize(from: from, count: source.count) }
                 }
                 initialized = previous.count
-                // The file's known length, read in halves; what follows (a file
-                // that grew, or the end) is read as usual, from there on.
-                let known = Int(status.st_size)
-                if atStart, initialized == 0, (status.st_mode & S_IFMT) == S_IFREG, known >= readInHalvesFrom, known < buffer.count,
-                   readInHalves(descriptor, into: UnsafeMutableBufferPointer(rebasing: buffer[..<known])),
-                   lseek(descriptor, off_t(known), SEEK_SET) == off_t(known) {
-                    initialized = known
-                }
                 while initialized < buffer.count {
                     let count = Glibc.read(descriptor, base + initialized, buffer.count - initialized)
                     if count < 0 {
@@ -129,8 +113,8 @@ enum FileInput {
                 }
             }
             for path in paths {
-                switch read(path, maxBytes: maxBytes) {
-                case .success(let bytes): sources.append(SourceFile(name: path, bytes: bytes))
+                switch source(path, maxBytes: maxBytes) {
+                case .success(let file): sources.append(file)
                 case .failure(let diagnostic): problems.append(diagnostic)
                 }
             }

@@ -3,15 +3,42 @@ public import FaultlineYAML
 /// One input file: its name as the user gave it (it prefixes every position) and its bytes.
 public struct SourceFile: Sendable {
     public let name: String
-    public let bytes: [UInt8]
+    private let storage: Storage
+
+    /// A large file is mapped rather than read (see `MappedFile`).
+    private enum Storage: Sendable {
+        case array([UInt8])
+        case mapped(MappedFile)
+    }
 
     public init(name: String, bytes: [UInt8]) {
         self.name = name
-        self.bytes = bytes
+        storage = .array(bytes)
+    }
+
+    public init(name: String, mapped: MappedFile) {
+        self.name = name
+        storage = .mapped(mapped)
     }
 
     public init(name: String, text: String) {
         self.init(name: name, bytes: Array(text.utf8))
+    }
+
+    /// The bytes, in place, for as long as `body` runs.
+    public func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        switch storage {
+        case .array(let bytes): bytes.withUnsafeBufferPointer(body)
+        case .mapped(let file): withExtendedLifetime(file) { body(file.bytes) }
+        }
+    }
+
+    /// The bytes as an array: a copy, for a mapped file.
+    public var bytes: [UInt8] {
+        switch storage {
+        case .array(let bytes): bytes
+        case .mapped(let file): Array(file.bytes)
+        }
     }
 }
 
@@ -20,7 +47,7 @@ public enum TopologyLoader {
     public static let formatVersion = 1
 
     public static func load(_ files: [SourceFile], limits: YAMLLimits = .default) -> Result<Topology, LoadFailure> {
-        load(files.map { YAMLParser.parse($0.bytes, file: $0.name, limits: limits) }, fileNames: files.map(\.name))
+        load(files.map { file in file.withBytes { YAMLParser.parse($0, file: file.name, limits: limits) } }, fileNames: files.map(\.name))
     }
 
     /// The typed topology of files already parsed (one result per file, in order).

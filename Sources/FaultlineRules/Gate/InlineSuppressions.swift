@@ -24,13 +24,14 @@ public enum InlineSuppressionScanner {
 
     public static func scan(_ file: SourceFile, knownRules: [String]) -> (suppressions: [InlineSuppression], diagnostics: [Diagnostic]) {
         // Nearly every file has no suppression at all: one fast search decides.
-        guard contains(marker, in: file.bytes) else { return ([], []) }
+        guard file.withBytes({ contains(marker, in: $0) }) else { return ([], []) }
+        let bytes = file.bytes
         var suppressions: [InlineSuppression] = []
         var diagnostics: [Diagnostic] = []
         /// Comments on lines of their own wait for the next line with content.
         var waiting: [(rules: [String], reason: String, location: SourceLocation)] = []
         var lineNumber = 0
-        forEachLine(file.bytes) { line in
+        forEachLine(bytes) { line in
             lineNumber += 1
             let content = line.firstIndex { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
             guard let content else { return }
@@ -115,19 +116,17 @@ public enum InlineSuppressionScanner {
 
     /// Whether any `#` is followed, after spaces, by the marker. Comments are
     /// rare in topology files, so hopping from `#` to `#` with memchr is quick.
-    private static func contains(_ needle: [UInt8], in haystack: [UInt8]) -> Bool {
-        haystack.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return false }
-            var offset = 0
-            while offset < buffer.count {
-                guard let hit = memchr(base + offset, Int32(UInt8(ascii: "#")), buffer.count - offset) else { return false }
-                var index = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base + 1
-                while index < buffer.count, buffer[index] == UInt8(ascii: " ") || buffer[index] == UInt8(ascii: "\t") { index += 1 }
-                if index + needle.count <= buffer.count, buffer[index..<(index + needle.count)].elementsEqual(needle) { return true }
-                offset = index
-            }
-            return false
+    private static func contains(_ needle: [UInt8], in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = buffer.baseAddress else { return false }
+        var offset = 0
+        while offset < buffer.count {
+            guard let hit = memchr(base + offset, Int32(UInt8(ascii: "#")), buffer.count - offset) else { return false }
+            var index = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base + 1
+            while index < buffer.count, buffer[index] == UInt8(ascii: " ") || buffer[index] == UInt8(ascii: "\t") { index += 1 }
+            if index + needle.count <= buffer.count, buffer[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            offset = index
         }
+        return false
     }
 
     /// 1-based column in characters, as libyaml counts them.

@@ -1,0 +1,54 @@
+@testable import FaultlineYAML
+import Foundation
+import Testing
+
+/// Large inputs are mapped rather than read (`MappedFile`): the mapping must
+/// hold exactly the file's bytes, parse exactly as the same bytes read into
+/// memory, and decline what cannot be mapped so the caller reads it instead.
+@Suite("Mapped input files")
+struct MappedFileTests {
+    /// A file in a fresh directory, opened for reading; `body` gets its descriptor.
+    static func withOpenFile<T>(_ bytes: [UInt8], _ body: (Int32) throws -> T) throws -> T {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-mapped-\(UUID().uuidString).yaml").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let descriptor = open(path, O_RDONLY)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        return try body(descriptor)
+    }
+
+    @Test func holdsTheFilesBytes() throws {
+        let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let mapped = try Self.withOpenFile(bytes) { try #require(MappedFile.map($0, count: bytes.count)) }
+        // Still readable once the descriptor is closed and the file removed.
+        #expect(Array(mapped.bytes) == bytes)
+    }
+
+    @Test func mapsOnlyTheBytesAskedFor() throws {
+        let bytes = Array(repeating: UInt8(ascii: "x"), count: 10_000)
+        let mapped = try Self.withOpenFile(bytes) { try #require(MappedFile.map($0, count: 4_097)) }
+        #expect(mapped.bytes.count == 4_097)
+        #expect(mapped.bytes.allSatisfy { $0 == UInt8(ascii: "x") })
+    }
+
+    @Test func declinesAnEmptyFileAndAPipe() throws {
+        #expect(try Self.withOpenFile([]) { MappedFile.map($0, count: 0) } == nil)
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        defer { close(ends[0]); close(ends[1]) }
+        #expect(MappedFile.map(ends[0], count: 4096) == nil)
+    }
+
+    /// Large enough to be parsed in pieces, as the files that get mapped are.
+    @Test func parsesAsTheSameBytesInMemory() throws {
+        let bytes = Array(SplitParseTests.topology(services: 30_000).utf8)
+        #expect(bytes.count >= SplitParse.minimumBytes)
+        let mapped = try Self.withOpenFile(bytes) { try #require(MappedFile.map($0, count: bytes.count)) }
+        let fromMapping = YAMLParser.parse(mapped.bytes, file: "t.yaml")
+        let fromMemory = YAMLParser.parse(bytes, file: "t.yaml")
+        #expect(fromMapping.diagnostics.isEmpty && fromMemory.diagnostics.isEmpty)
+        #expect(SplitParseTests.sameTree(fromMapping.document?.root, fromMemory.document?.root))
+        #expect(fromMapping.document?.root != nil)
+    }
+}

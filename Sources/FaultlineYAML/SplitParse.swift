@@ -11,7 +11,6 @@ import Darwin
 /// would in one pass, to the same node ids.
 struct BuilderSeed {
     var nodes: TrivialArray<RawNode>
-    var expandedSizes: TrivialArray<UInt32>
     var children: TrivialArray<Int32>
     var bytes: TrivialArray<UInt8>
     var anchors: [String: Int32]
@@ -63,7 +62,6 @@ enum SplitParse {
     /// What one piece of the file built.
     struct Piece {
         var nodes: TrivialArray<RawNode>
-        var expandedSizes: TrivialArray<UInt32>
         var children: TrivialArray<Int32>
         var bytes: TrivialArray<UInt8>
         var rootID: Int32?
@@ -83,7 +81,6 @@ enum SplitParse {
         init?(_ builder: DocumentBuilder) {
             guard !builder.fatal, builder.diagnostics.isEmpty else { return nil }
             nodes = builder.nodes
-            expandedSizes = builder.expandedSizes
             children = builder.children
             bytes = builder.bytes
             rootID = builder.rootID
@@ -487,8 +484,8 @@ enum SplitParse {
         var lineOffset = first.endLine - 1
         var blockEntries = Array(first.children.elements(Int(block.start)..<Int(block.start) + 2 * Int(block.count)))
         var topEntries = Array(first.children.elements(Int(top.start)..<Int(top.start) + 2 * Int(top.count)))
-        var blockSize = UInt64(first.expandedSizes[Int(blockID)])
-        var topSize = UInt64(first.expandedSizes[Int(topID)]) - blockSize
+        var blockSize = ExpandedSize.of(blockID, nodes: first.nodes, children: first.children)
+        var topSize = ExpandedSize.of(topID, nodes: first.nodes, children: first.children) - blockSize
         var laterBlockHashes: [Int] = []
         var segments: [YAMLDocument.Stores] = [(first.nodes, first.children, first.bytes, 0)]
         guard later.count < YAMLDocument.maximumSegments else { return nil }
@@ -499,7 +496,7 @@ enum SplitParse {
             let rootNode = piece.nodes[Int(root)]
             guard rootNode.kind == .mapping, rootNode.column == (piece.isBlock ? Int32(entryIndent + 1) : 1) else { return nil }
             let entries = piece.children.elements(Int(rootNode.start)..<Int(rootNode.start) + 2 * Int(rootNode.count))
-            let size = UInt64(piece.expandedSizes[Int(root)]) - 1
+            let size = ExpandedSize.of(root, nodes: piece.nodes, children: piece.children) - 1
             if piece.isBlock {
                 blockEntries.append(contentsOf: entries)
                 laterBlockHashes.append(contentsOf: piece.blockKeyHashes)
@@ -512,9 +509,12 @@ enum SplitParse {
         topSize = topSize.addingSaturating(blockSize)
         guard blockSize <= UInt64(limits.maxExpandedNodes), topSize <= UInt64(limits.maxExpandedNodes) else { return nil }
 
+        // Each joined mapping's entries, after its expanded size, as the builder lays them out.
+        first.children.append(ExpandedSize.stored(blockSize))
         first.nodes[Int(blockID)].start = Int32(first.children.count)
         first.nodes[Int(blockID)].count = Int32(blockEntries.count / 2)
         first.children.append(contentsOf: blockEntries)
+        first.children.append(ExpandedSize.stored(topSize))
         first.nodes[Int(topID)].start = Int32(first.children.count)
         first.nodes[Int(topID)].count = Int32(topEntries.count / 2)
         first.children.append(contentsOf: topEntries)

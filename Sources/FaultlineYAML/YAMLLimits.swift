@@ -22,6 +22,11 @@ public struct YAMLLimits: Sendable, Equatable {
 
     public static let `default` = YAMLLimits()
 
+    /// The most `maxExpandedNodes` can be: expanded sizes are kept in 31
+    /// bits and saturate above it (see `ExpandedSize`), so any larger count
+    /// still exceeds the limit.
+    public static let highestNodeLimit = 2_000_000_000
+
     /// "256 MiB", "1 MiB", "512 bytes" — limits are stated in the unit they were likely set in.
     public static func describeBytes(_ count: Int) -> String {
         if count >= 1 << 20, count % (1 << 20) == 0 { return "\(count >> 20) MiB" }

@@ -218,9 +218,7 @@ struct DocumentBuilder {
     let limits: YAMLLimits
     // The document's storage, written in place (see `TrivialArray`).
     private(set) var nodes = TrivialArray<RawNode>()
-    /// Per node, the size of its subtree with every alias expanded (saturating);
-    /// needed only while building, to enforce the node limit.
-    private(set) var expandedSizes = TrivialArray<UInt32>()
+    /// Each collection's children, preceded by its expanded size (see `ExpandedSize`).
     private(set) var children = TrivialArray<Int32>()
     private(set) var bytes = TrivialArray<UInt8>()
     /// The children of the open collections, innermost last.
@@ -266,7 +264,6 @@ struct DocumentBuilder {
         // nine bytes; reserving close to that avoids a doubling at the end.
         bytes.reserveCapacity(capacity)
         nodes.reserveCapacity(capacity / 8)
-        expandedSizes.reserveCapacity(capacity / 8)
         children.reserveCapacity(capacity / 8)
     }
 
@@ -276,7 +273,6 @@ struct DocumentBuilder {
         self.init(file: file, limits: limits, capacity: 0)
         // Copies: the pieces of a split parse each go on from the same seed.
         nodes = TrivialArray(copying: seed.nodes, reserving: capacity / 8)
-        expandedSizes = TrivialArray(copying: seed.expandedSizes, reserving: capacity / 8)
         children = TrivialArray(copying: seed.children, reserving: capacity / 8)
         bytes = TrivialArray(copying: seed.bytes, reserving: capacity)
         anchors = seed.anchors
@@ -327,7 +323,7 @@ struct DocumentBuilder {
             }
             let id = append(RawNode(kind: .scalar, isPlain: event.flag, line: event.line, column: event.column,
                                     start: Int32(start), count: Int32(event.textLength)))
-            guard attach(id, anchorName: anchorName(of: event, in: text), line: event.line, column: event.column) else { return false }
+            guard attach(id, size: 1, anchorName: anchorName(of: event, in: text), line: event.line, column: event.column) else { return false }
             if let seedKeyLine, event.line == seedKeyLine { return !takeSeed(at: event) }
             return true
         case .alias:
@@ -336,11 +332,11 @@ struct DocumentBuilder {
                 diagnostics.append(Diagnostic("alias *\(name) names no anchor defined before it (an anchor must be complete before it is used, so an alias cannot refer to its own enclosing node)", at: location(event)))
                 let id = append(RawNode(kind: .scalar, isPlain: true, line: event.line, column: event.column,
                                         start: Int32(bytes.count), count: 0))
-                return attach(id, anchorName: nil, line: event.line, column: event.column)
+                return attach(id, size: 1, anchorName: nil, line: event.line, column: event.column)
             }
             if nodes[Int(target)].kind == .scalar, aliasFeedsMerge() { mergedScalarAlias[target] = location(event) }
             if recordsInheritedAliases, target < trackedFrom { inheritedAliases.insert(name) }
-            return attach(target, anchorName: nil, line: event.line, column: event.column)
+            return attach(target, size: expandedSize(of: target), anchorName: nil, line: event.line, column: event.column)
         case .sequenceStart:
             return openCollection(.sequence, flow: event.flag, anchor: anchorName(of: event, in: text), at: event)
         case .mappingStart:
@@ -365,10 +361,14 @@ struct DocumentBuilder {
     }
 
     @inline(__always)
-    private mutating func append(_ node: RawNode, expandedSize: UInt64 = 1) -> Int32 {
+    private mutating func append(_ node: RawNode) -> Int32 {
         nodes.append(node)
-        expandedSizes.append(UInt32(clamping: expandedSize))
         return Int32(nodes.count - 1)
+    }
+
+    /// The size of node `id`'s subtree with every alias expanded (saturating).
+    private func expandedSize(of id: Int32) -> UInt64 {
+        ExpandedSize.of(id, nodes: nodes, children: children)
     }
 
     /// Whether the node about to be attached is the value of a `<<` key, or an element of its list.
@@ -401,6 +401,8 @@ struct DocumentBuilder {
 
     private mutating func closeCollection() -> Bool {
         guard let collection = open.popLast() else { return true }
+        let sizeSlot = children.count
+        children.append(0)
         let start = Int32(children.count)
         var size = innermostChildrenSize.addingSaturating(1)
         innermostChildrenSize = open.last?.childrenSize ?? 0
@@ -419,24 +421,24 @@ struct DocumentBuilder {
                 // Merges and dropped repeats change the children: count them again.
                 children.append(contentsOf: resolveMapping(Array(items)))
                 size = 1
-                for child in children.elements(Int(start)..<children.count) { size = size.addingSaturating(UInt64(expandedSizes[Int(child)])) }
+                for child in children.elements(Int(start)..<children.count) { size = size.addingSaturating(expandedSize(of: child)) }
             }
         }
         pending.removeLast(from: collection.pendingStart)
         let stored = children.count - Int(start)
         let count = collection.kind == .mapping ? stored / 2 : stored
+        children.mutableElements[sizeSlot] = ExpandedSize.stored(size)
         let id = append(RawNode(kind: collection.kind, isPlain: false, line: collection.line, column: collection.column,
-                                start: start, count: Int32(count)), expandedSize: size)
+                                start: start, count: Int32(count)))
         if let largeKeyHashes { lastLargeMapping = (id, largeKeyHashes) }
         let name = collection.anchor
-        return attach(id, anchorName: name, line: collection.line, column: collection.column)
+        return attach(id, size: size, anchorName: name, line: collection.line, column: collection.column)
     }
 
     // Inlined into every event's path; the rare branches are calls.
     @inline(__always)
-    private mutating func attach(_ id: Int32, anchorName: String?, line: Int32, column: Int32) -> Bool {
+    private mutating func attach(_ id: Int32, size: UInt64, anchorName: String?, line: Int32, column: Int32) -> Bool {
         if let anchorName { record(anchor: anchorName, id: id) }
-        let size = UInt64(expandedSizes[Int(id)])
         if size > UInt64(limits.maxExpandedNodes) || id > YAMLDocument.indexMask { return failExpansion(line: line, column: column) }
         if open.isEmpty {
             rootID = id
@@ -469,7 +471,7 @@ struct DocumentBuilder {
     private mutating func takeSeed(at event: ParseEvent) -> Bool {
         guard event.column == 1, open.count == 1, let top = open.first, top.kind == .mapping, !top.isFlow,
               (pending.count - top.pendingStart) % 2 == 1 else { return false }
-        seed = BuilderSeed(nodes: TrivialArray(copying: nodes), expandedSizes: TrivialArray(copying: expandedSizes),
+        seed = BuilderSeed(nodes: TrivialArray(copying: nodes),
                            children: TrivialArray(copying: children), bytes: TrivialArray(copying: bytes), anchors: anchors)
         return true
     }

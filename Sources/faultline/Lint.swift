@@ -72,7 +72,7 @@ struct Lint: RunnableCommand {
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
         // Node records hold offsets and sizes in 32 bits.
         if maxFileSize < 1 || maxFileSize > Int(Int32.max) { throw ValidationError("--max-file-size must be between 1 and \(Int32.max)") }
-        if maxNodes < 1 || maxNodes > Int(UInt32.max) { throw ValidationError("--max-nodes must be between 1 and \(UInt32.max)") }
+        if maxNodes < 1 || maxNodes > YAMLLimits.highestNodeLimit { throw ValidationError("--max-nodes must be between 1 and \(YAMLLimits.highestNodeLimit)") }
         if maxDepth < 1 { throw ValidationError("--max-depth must be at least 1") }
         if maxScalarLength < 1 { throw ValidationError("--max-scalar-length must be at least 1") }
         if baseline != nil, writeBaseline != nil { throw ValidationError("use --baseline or --write-baseline, not both") }

@@ -1,4 +1,4 @@
-import FaultlineYAML
+@testable import FaultlineYAML
 import Testing
 
 /// Hostile input fails fast with a positioned error instead of exhausting memory, time or stack.
@@ -55,6 +55,12 @@ struct LimitTests {
         // The root counts 1, each key 1, the list 3, and the alias the list's 3 again: 9.
         (limit: 9, text: "a: &a [1, 2]\nb: *a\n", fails: false),
         (limit: 8, text: "a: &a [1, 2]\nb: *a\n", fails: true),
+        // A mapping and two aliases to it: 1 + 3 × (key 1 + mapping 5).
+        (limit: 19, text: "a: &a {x: {y: 1}}\nb: *a\nc: *a\n", fails: false),
+        (limit: 18, text: "a: &a {x: {y: 1}}\nb: *a\nc: *a\n", fails: true),
+        // Merged pairs are counted again where they are merged: b holds x, y and z, 7 nodes.
+        (limit: 15, text: "a: &a {x: 1, y: 2}\nb: {<<: *a, z: 3}\n", fails: false),
+        (limit: 14, text: "a: &a {x: 1, y: 2}\nb: {<<: *a, z: 3}\n", fails: true),
     ])
     func customNodeLimit(limit: Int, text: String, fails: Bool) throws {
         let result = parse(text, limits: YAMLLimits(maxExpandedNodes: limit))
@@ -66,6 +72,20 @@ struct LimitTests {
             #expect(result.diagnostics.isEmpty)
             #expect(result.document?.root != nil)
         }
+    }
+
+    @Test("expanded sizes saturate above the highest node limit, so a larger count still fails")
+    func expandedSizesSaturate() throws {
+        #expect(ExpandedSize.maximum > UInt64(YAMLLimits.highestNodeLimit))
+        for size: UInt64 in [1, 2, 1_000_000, UInt64(YAMLLimits.highestNodeLimit), ExpandedSize.maximum] {
+            #expect(ExpandedSize.stored(size) < 0)
+            #expect(UInt64(-(ExpandedSize.stored(size) + 1)) == size)
+        }
+        #expect(UInt64(-(ExpandedSize.stored(.max) + 1)) == ExpandedSize.maximum)
+        // With the highest limit, the bomb's l9 (11,111,111,111 nodes) still fails.
+        let result = parse(Self.aliasBomb(levels: 10, width: 10), limits: YAMLLimits(maxExpandedNodes: YAMLLimits.highestNodeLimit))
+        #expect(result.document == nil)
+        #expect(result.diagnostics.first?.message.contains("more than \(YAMLLimits.highestNodeLimit) nodes") == true)
     }
 
     @Test("custom depth limit: exactly maxDepth nested collections pass, one more fails", arguments: [1, 3, 10])

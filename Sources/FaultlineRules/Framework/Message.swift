@@ -119,6 +119,16 @@ public struct Message: ExpressibleByStringInterpolation, @unchecked Sendable {
             }
         }
 
+        /// Names from the analysis's table, `separator` between them.
+        public mutating func appendInterpolation<Items: Sequence<NameText>>(joined items: Items, separator: StaticString = ", ") {
+            var first = true
+            for item in items {
+                if !first { appendLiteral(separator) }
+                first = false
+                append(item.bytes)
+            }
+        }
+
         public mutating func appendInterpolation(_ message: Message) {
             message.withBytes { append($0) }
         }

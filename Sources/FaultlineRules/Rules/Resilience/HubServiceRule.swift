@@ -102,21 +102,26 @@ public struct HubServiceRule: Rule {
         var callers = Array(repeating: [Int](), count: topology.services.count)
         var seenAt = Array(repeating: -1, count: topology.services.count)
         // Read in place, one call list at a time: no list made or service copied per service.
-        for caller in topology.services.indices {
-            for callID in topology.services[caller].calls {
-                Self.note(caller, of: topology.calls[callID].target, counts: counts, limit: limit, seenAt: &seenAt, callers: &callers)
+        // Taken out once: every rule reads the topology at the same time, and
+        // a reference count bumped per service from two cores is one cache
+        // line the cores take from each other.
+        let services = topology.services, calls = topology.calls
+        for caller in services.indices {
+            for callID in services[caller].calls {
+                Self.note(caller, of: calls[callID].target, counts: counts, limit: limit, seenAt: &seenAt, callers: &callers)
             }
-            for operation in topology.services[caller].operations.indices {
-                for callID in topology.services[caller].operations[operation].calls {
-                    Self.note(caller, of: topology.calls[callID].target, counts: counts, limit: limit, seenAt: &seenAt, callers: &callers)
+            for operation in services[caller].operations.indices {
+                for callID in services[caller].operations[operation].calls {
+                    Self.note(caller, of: calls[callID].target, counts: counts, limit: limit, seenAt: &seenAt, callers: &callers)
                 }
             }
         }
+        let names = context.analysis.names
         var findings: [Finding] = []
         for id in topology.services.indices where counts[id] > limit {
             let service = topology.services[id]
             findings.append(context.finding(
-                "\(service.name) is called synchronously by \(counts[id]) services (\(joined: callers[id].lazy.map { topology.services[$0].name })), more than \(limit); its slow minute or bad deploy hits all of them at once — publish the data they need as events or let them cache it, or split \(service.name) by purpose",
+                "\(service.name) is called synchronously by \(counts[id]) services (\(joined: callers[id].lazy.map { names.service($0) })), more than \(limit); its slow minute or bad deploy hits all of them at once — publish the data they need as events or let them cache it, or split \(service.name) by purpose",
                 at: service.location, service: service.name))
         }
         return findings

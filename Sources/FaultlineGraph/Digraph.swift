@@ -108,7 +108,15 @@ extension Digraph {
                         members.append(member)
                         if member == node { break }
                     }
-                    members[start...].sort()
+                    // Sorted in place, and only when there is more than one: a
+                    // slice sorted through `members[start...]` is copied out first,
+                    // one allocation per component, a hundred thousand at 50 000 services.
+                    if members.count - start > 1 {
+                        members.withUnsafeMutableBufferPointer { buffer in
+                            var component = UnsafeMutableBufferPointer(rebasing: buffer[start...])
+                            component.sort()
+                        }
+                    }
                     memberOffsets.append(members.count)
                     componentCount += 1
                 }

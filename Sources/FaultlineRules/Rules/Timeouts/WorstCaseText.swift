@@ -44,33 +44,41 @@ extension RuleContext {
     /// many more there are. Only the pieces shown are spelled out.
     func worstCaseBreakdown(of node: Int) -> Message {
         let perCall = analysis.worstCaseTimes.perCall
-        var largest: [(share: Duration, call: CallID)] = []
-        largest.reserveCapacity(4)
         var sequentialCount = 0
         var slowestParallel: (call: CallID, time: Duration)?
-        for slot in analysis.requests.callSlots(of: node) {
-            let callID = analysis.requests.nodeCalls[slot]
-            guard let worst = perCall[callID] else { continue }
-            if topology.calls[callID].parallel {
-                if slowestParallel.map({ worst > $0.time }) ?? true { slowestParallel = (callID, worst) }
-                continue
-            }
-            sequentialCount += 1
-            let share = worst * topology.calls[callID].perRequest
-            // Earlier calls win ties, so a later one must be strictly larger to move up.
-            var position = largest.count
-            while position > 0, share > largest[position - 1].share { position -= 1 }
-            if position < 3 {
-                largest.insert((share, callID), at: position)
-                if largest.count > 3 { largest.removeLast() }
-            }
-        }
         var text = Message.Interpolation(literalCapacity: 160, interpolationCount: 8)
-        for (index, piece) in largest.enumerated() {
-            if index > 0 { text.appendLiteral(" + ") }
-            appendWorstCaseText(of: piece.call, to: &text)
+        // The three largest, kept on the stack: tens of thousands of
+        // breakdowns are made, and an array for each was an allocation.
+        let shownLargest = withUnsafeTemporaryAllocation(of: (share: Duration, call: CallID).self, capacity: 3) { largest in
+            var count = 0
+            for slot in analysis.requests.callSlots(of: node) {
+                let callID = analysis.requests.nodeCalls[slot]
+                guard let worst = perCall[callID] else { continue }
+                if topology.calls[callID].parallel {
+                    if slowestParallel.map({ worst > $0.time }) ?? true { slowestParallel = (callID, worst) }
+                    continue
+                }
+                sequentialCount += 1
+                let share = worst * topology.calls[callID].perRequest
+                // Earlier calls win ties, so a later one must be strictly larger to move up.
+                var position = count
+                while position > 0, share > largest[position - 1].share { position -= 1 }
+                guard position < 3 else { continue }
+                var index = min(count, 2)
+                while index > position {
+                    largest[index] = largest[index - 1]
+                    index -= 1
+                }
+                largest[position] = (share, callID)
+                count = min(count + 1, 3)
+            }
+            for index in 0..<count {
+                if index > 0 { text.appendLiteral(" + ") }
+                appendWorstCaseText(of: largest[index].call, to: &text)
+            }
+            return count
         }
-        var shown = largest.count
+        var shown = shownLargest
         if let slowestParallel, shown < 3 {
             if shown > 0 { text.appendLiteral(" + ") }
             text.appendLiteral("the slowest parallel call, ")

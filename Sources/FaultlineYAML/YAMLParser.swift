@@ -419,7 +419,7 @@ struct DocumentBuilder {
                 children.append(contentsOf: items)
             } else {
                 // Merges and dropped repeats change the children: count them again.
-                children.append(contentsOf: resolveMapping(Array(items)))
+                appendResolvedMapping(items)
                 size = 1
                 for child in children.elements(Int(start)..<children.count) { size = size.addingSaturating(expandedSize(of: child)) }
             }
@@ -558,10 +558,14 @@ struct DocumentBuilder {
         return hashes
     }
 
-    private mutating func resolveMapping(_ items: [Int32]) -> [Int32] {
+    /// Appends the mapping's entries to `children` as they resolve. `items`
+    /// are read in place from `pending`, which nothing here changes; most of
+    /// these mappings are a merge (`<<: *base`) and no repeat, so the repeat
+    /// marks are made only once there is one.
+    private mutating func appendResolvedMapping(_ items: UnsafeBufferPointer<Int32>) {
         let pairs = items.count / 2
         var own = KeyTable(expected: pairs)
-        var isRepeat = [Bool](repeating: false, count: pairs)
+        var isRepeat: [Bool] = []
         var hasMerge = false
         for pair in 0..<pairs {
             let key = items[2 * pair]
@@ -575,30 +579,37 @@ struct DocumentBuilder {
             if let first = own.insert(key, nodes: nodes, bytes: bytes) {
                 let firstAt = nodeLocation(first)
                 diagnostics.append(Diagnostic("duplicate key '\(scalarText(key) ?? "")'; it is first defined at line \(firstAt.line), column \(firstAt.column)", at: nodeLocation(key)))
+                if isRepeat.isEmpty { isRepeat = Array(repeating: false, count: pairs) }
                 isRepeat[pair] = true
             }
         }
-        var result: [Int32] = []
-        result.reserveCapacity(items.count)
-        var taken = own
+        // `own` is not read again: taken over, not copied on the first insert.
+        var taken = consume own
         for pair in 0..<pairs {
             let key = items[2 * pair], value = items[2 * pair + 1]
             guard hasMerge, isMergeKey(key) else {
-                if !isRepeat[pair] { result.append(key); result.append(value) }
+                if isRepeat.isEmpty || !isRepeat[pair] { children.append(key); children.append(value) }
                 continue
             }
-            for source in mergeSources(value) {
-                let sourceNode = nodes[Int(source)]
-                let start = Int(sourceNode.start)
-                for pair in 0..<Int(sourceNode.count) {
-                    let mergedKey = children[start + 2 * pair], mergedValue = children[start + 2 * pair + 1]
-                    guard nodes[Int(mergedKey)].kind == .scalar, taken.insert(mergedKey, nodes: nodes, bytes: bytes) == nil else { continue }
-                    result.append(mergedKey)
-                    result.append(mergedValue)
-                }
+            // The usual `<<: *base` names one mapping: no list of sources for it.
+            if nodes[Int(value)].kind == .mapping {
+                appendMerged(from: value, taken: &taken)
+            } else {
+                for source in mergeSources(value) { appendMerged(from: source, taken: &taken) }
             }
         }
-        return result
+    }
+
+    /// The pairs of mapping `source` whose keys are not `taken` yet.
+    private mutating func appendMerged(from source: Int32, taken: inout KeyTable) {
+        let sourceNode = nodes[Int(source)]
+        let start = Int(sourceNode.start)
+        for pair in 0..<Int(sourceNode.count) {
+            let mergedKey = children[start + 2 * pair], mergedValue = children[start + 2 * pair + 1]
+            guard nodes[Int(mergedKey)].kind == .scalar, taken.insert(mergedKey, nodes: nodes, bytes: bytes) == nil else { continue }
+            children.append(mergedKey)
+            children.append(mergedValue)
+        }
     }
 
     /// Scalar keys by their bytes: merge keys and repeated keys are resolved

@@ -565,17 +565,17 @@ private final class LoadSession {
             case .calls: callsNode = node
             case .operations: break  // gathered before any service is read (collectOperations)
             case .publishes:
-                service.publishes.reserveCapacity(node.kind == .sequence ? node.count : 0)
+                if node.kind == .sequence, node.count > 1 { service.publishes.reserveCapacity(node.count) }
                 _ = reader.forEachElement(of: node, what: "'publishes'") { element in
                     if let channel = channelReference(element, what: "published channel") { service.publishes.append(channel) }
                 }
             case .consumes:
-                service.consumes.reserveCapacity(node.kind == .sequence ? node.count : 0)
+                if node.kind == .sequence, node.count > 1 { service.consumes.reserveCapacity(node.count) }
                 _ = reader.forEachElement(of: node, what: "'consumes'") { element in
                     if let consumer = readConsumer(element) { service.consumes.append(consumer) }
                 }
             case .datastores:
-                service.datastores.reserveCapacity(node.kind == .sequence ? node.count : 0)
+                if node.kind == .sequence, node.count > 1 { service.datastores.reserveCapacity(node.count) }
                 _ = reader.forEachElement(of: node, what: "'datastores'") { element in
                     guard let use = readDatastoreUse(element) else { return }
                     // A service lists a few datastores: looked through rather than
@@ -596,7 +596,8 @@ private final class LoadSession {
                 service.calls = readCalls(callsNode, caller: id, operation: nil, file: declaration.file)
             }
         }
-        service.operations.reserveCapacity(operationDeclarations[id].count)
+        // Only where there is something to reserve: reserving nothing still allocates.
+        if operationDeclarations[id].count > 1 { service.operations.reserveCapacity(operationDeclarations[id].count) }
         for (index, operation) in operationDeclarations[id].enumerated() {
             service.operations.append(readOperation(operation, service: service, caller: id, index: index, file: declaration.file))
         }
@@ -620,7 +621,7 @@ private final class LoadSession {
     private func readCalls(_ node: YAMLNode, caller: ServiceID, operation: Int?, file: Int) -> [CallID] {
         var ids: [CallID] = []
         // Sized once: grown append by append, the lists of 139 000 calls were 100 000 allocations.
-        if node.kind == .sequence { ids.reserveCapacity(node.count) }
+        if node.kind == .sequence, node.count > 1 { ids.reserveCapacity(node.count) }
         _ = reader.forEachElement(of: node, what: "'calls'") { element in
             if let call = readCall(element, caller: caller, operation: operation, file: file) {
                 ids.append(firstCallID + callSlots.count + calls.count)

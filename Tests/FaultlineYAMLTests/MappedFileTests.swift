@@ -42,8 +42,15 @@ struct MappedFileTests {
 
     /// Large enough to be parsed in pieces, as the files that get mapped are.
     @Test func parsesAsTheSameBytesInMemory() throws {
-        let bytes = Array(SplitParseTests.topology(services: 30_000).utf8)
-        #expect(bytes.count >= SplitParse.minimumBytes)
+        // Generated entries, then entries padded with comments until the file passes the threshold.
+        var text = SplitParseTests.topology(services: 2_000, tail: "")
+        var extra = 0
+        while text.utf8.count < SplitParse.minimumBytes + 4096 {
+            text += "  more-\(extra):\n    owner: team\n" + String(repeating: "    # padding to make the file large\n", count: 40)
+            extra += 1
+        }
+        #expect(SplitParseTests.split(text) != nil, "the split parse declined the file")
+        let bytes = Array(text.utf8)
         let mapped = try Self.withOpenFile(bytes) { try #require(MappedFile.map($0, count: bytes.count)) }
         let fromMapping = YAMLParser.parse(mapped.bytes, file: "t.yaml")
         let fromMemory = YAMLParser.parse(bytes, file: "t.yaml")
@@ -51,4 +58,35 @@ struct MappedFileTests {
         #expect(SplitParseTests.sameTree(fromMapping.document?.root, fromMemory.document?.root))
         #expect(fromMapping.document?.root != nil)
     }
+
+    /// A file cut short while it is mapped: reading past its new end raises
+    /// SIGBUS, which must end the process with status 2 and a message, not a
+    /// crash. Run in a child process, which only truncates the file and reads.
+    @Test func aFileCutShortWhileMappedEndsWithStatusTwo() throws {
+        #if os(Linux)
+        let count = 3 * 4096
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-cut-\(UUID().uuidString).yaml").path
+        try Data(repeating: UInt8(ascii: "a"), count: count).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let descriptor = open(path, O_RDWR)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        let mapped = try #require(MappedFile.map(descriptor, count: count))
+        let silent = open("/dev/null", O_WRONLY)
+        defer { close(silent) }
+        let child = fork()
+        try #require(child >= 0)
+        if child == 0 {
+            dup2(silent, STDERR_FILENO)
+            ftruncate(descriptor, 0)
+            let last = mapped.bytes[count - 1]
+            _exit(last == 0 ? 3 : 4)  // not reached: the read above raises SIGBUS
+        }
+        var status: Int32 = 0
+        waitpid(child, &status, 0)
+        let exitedNormally = status & 0x7F == 0
+        #expect(exitedNormally && (status >> 8) & 0xFF == 2, "wait status \(status)")
+        #endif
+    }
 }
+

@@ -101,10 +101,10 @@ public struct HubServiceRule: Rule {
         // Caller names in file order of their first call, each once, self-calls left out.
         var callers = Array(repeating: [Int](), count: topology.services.count)
         var seenAt = Array(repeating: -1, count: topology.services.count)
-        // Read in place, one call list at a time: no list made or service copied per service.
-        // Taken out once: every rule reads the topology at the same time, and
-        // a reference count bumped per service from two cores is one cache
-        // line the cores take from each other.
+        // Read in place, one call list at a time: no list made or service
+        // copied per service. The arrays are taken out of the topology once:
+        // every rule reads it at the same time, and a reference count bumped
+        // per service from two cores is a cache line the cores take from each other.
         let services = topology.services, calls = topology.calls
         for caller in services.indices {
             for callID in services[caller].calls {

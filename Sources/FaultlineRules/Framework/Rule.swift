@@ -153,6 +153,21 @@ public struct RuleContext: Sendable {
         return findings
     }
 
+    /// Findings on the calls `reported` picks, in file order, with their
+    /// messages made by `message` from the call when read (the subject is
+    /// the call) and the severity `severity` gives, the rule's when nil.
+    public func findingsOnCalls(message: @escaping @Sendable (_ call: Call) -> Message,
+                                severity: (_ call: Call) -> Severity? = { _ in nil },
+                                where reported: (_ call: Call) -> Bool) -> [Finding] {
+        let topology = topology
+        let source = MessageSource { subject in message(topology.calls[subject.first]) }
+        var findings: [Finding] = []
+        for (id, call) in topology.calls.enumerated() where reported(call) {
+            findings.append(finding(onCall: call, subject: .init(id), source: source, severity: severity(call)))
+        }
+        return findings
+    }
+
     /// The consumer a consumer finding's subject names (see `findingsOnConsumers(source:severity:where:)`).
     public func consumer(_ subject: MessageSource.Subject) -> Consumer {
         topology.services[subject.first].consumes[subject.second]

@@ -76,12 +76,7 @@ public struct MissingTimeoutRule: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         // Messages are made as the report reads them (see `MessageSource`); the subject is the call.
-        let messages = MessageSource { subject in Self.message(call: context.topology.calls[subject.first], context: context) }
-        var findings: [Finding] = []
-        for (id, call) in context.topology.calls.enumerated() where call.timeout == nil {
-            findings.append(context.finding(onCall: call, subject: .init(id), source: messages))
-        }
-        return findings
+        context.findingsOnCalls(message: { Self.message(call: $0, context: context) }) { $0.timeout == nil }
     }
 
     private static func message(call: Call, context: RuleContext) -> Message {

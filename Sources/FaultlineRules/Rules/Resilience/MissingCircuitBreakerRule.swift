@@ -95,12 +95,9 @@ public struct MissingCircuitBreakerRule: Rule {
         let isExternal = services.indices.map { services[$0].external }
         guard isExternal.contains(true) else { return [] }
         // Messages are made as the report reads them (see `MessageSource`); the subject is the call.
-        let messages = MessageSource { subject in Self.message(call: context.topology.calls[subject.first], context: context) }
-        var findings: [Finding] = []
-        for (id, call) in topology.calls.enumerated() where isExternal[call.target] && call.circuitBreaker == nil {
-            findings.append(context.finding(onCall: call, subject: .init(id), source: messages))
+        return context.findingsOnCalls(message: { Self.message(call: $0, context: context) }) { call in
+            isExternal[call.target] && call.circuitBreaker == nil
         }
-        return findings
     }
 
     private static func message(call: Call, context: RuleContext) -> Message {

@@ -77,12 +77,9 @@ public struct NonIdempotentRetryRule: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         // Messages are made as the report reads them (see `MessageSource`); the subject is the call.
-        let messages = MessageSource { subject in Self.message(call: context.topology.calls[subject.first], context: context) }
-        var findings: [Finding] = []
-        for (id, call) in context.topology.calls.enumerated() where call.retry.retryingPolicy != nil && !call.idempotent {
-            findings.append(context.finding(onCall: call, subject: .init(id), source: messages))
+        context.findingsOnCalls(message: { Self.message(call: $0, context: context) }) { call in
+            call.retry.retryingPolicy != nil && !call.idempotent
         }
-        return findings
     }
 
     private static func message(call: Call, context: RuleContext) -> Message {

@@ -103,10 +103,10 @@ public struct RetryWithoutBackoffRule: Rule {
         let topology = context.topology
         var findings: [Finding] = []
         // Messages about calls are made as the report reads them (see `MessageSource`); the subject is the call.
-        let messages = MessageSource { subject in Self.message(call: context.topology.calls[subject.first], context: context) }
-        for (id, call) in topology.calls.enumerated() {
-            guard let policy = call.retry.retryingPolicy, policy.backoff == .none || !policy.jitter else { continue }
-            findings.append(context.finding(onCall: call, subject: .init(id), source: messages, severity: policy.backoff == .none ? nil : .note))
+        findings += context.findingsOnCalls(message: { Self.message(call: $0, context: context) },
+                                            severity: { $0.retry.retryingPolicy?.backoff == Backoff.none ? nil : .note }) { call in
+            guard let policy = call.retry.retryingPolicy else { return false }
+            return policy.backoff == .none || !policy.jitter
         }
         findings += context.findingsOnConsumers { service, consumer in
             guard let policy = consumer.retry.retryingPolicy, policy.backoff == .none || !policy.jitter else { return nil }

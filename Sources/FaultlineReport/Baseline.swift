@@ -81,7 +81,7 @@ public struct Baseline: Sendable, Equatable {
 
     /// Reads a baseline file (JSON is read by the YAML parser, positions included).
     public static func load(_ file: SourceFile) -> Result<Baseline, LoadFailure> {
-        let parsed = YAMLParser.parse(file.bytes, file: file.name)
+        let parsed = file.parse()
         guard let root = parsed.document?.root else {
             let diagnostics = parsed.diagnostics.isEmpty
                 ? [Diagnostic("the baseline file is empty; write one with --write-baseline", at: SourceLocation(file: file.name, line: 1, column: 1))]

@@ -40,7 +40,7 @@ public struct Linter: Sendable {
         // The node trees live only until the topology is loaded: on a large
         // file they are the biggest thing in memory before the findings.
         let fileNames = files.map(\.name)
-        let parsed = timing.measure("parse") { files.map { file in file.withBytes { YAMLParser.parse($0, file: file.name, limits: limits) } } }
+        let parsed = timing.measure("parse") { files.map { $0.parse(limits: limits) } }
         files = []
         let loaded = timing.measure("load") { TopologyLoader.load(parsed, fileNames: fileNames) }
         // Unmapping a large file's node trees takes the main thread 15–20 ms

@@ -33,6 +33,11 @@ public struct SourceFile: Sendable {
         }
     }
 
+    /// The file as one YAML document, parsed from its bytes in place.
+    public func parse(limits: YAMLLimits = .default) -> YAMLParseResult {
+        withBytes { YAMLParser.parse($0, file: name, limits: limits) }
+    }
+
     /// The bytes as an array: a copy, for a mapped file.
     public var bytes: [UInt8] {
         switch storage {
@@ -47,7 +52,7 @@ public enum TopologyLoader {
     public static let formatVersion = 1
 
     public static func load(_ files: [SourceFile], limits: YAMLLimits = .default) -> Result<Topology, LoadFailure> {
-        load(files.map { file in file.withBytes { YAMLParser.parse($0, file: file.name, limits: limits) } }, fileNames: files.map(\.name))
+        load(files.map { $0.parse(limits: limits) }, fileNames: files.map(\.name))
     }
 
     /// The typed topology of files already parsed (one result per file, in order).

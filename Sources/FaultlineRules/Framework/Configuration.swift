@@ -82,7 +82,7 @@ public enum ConfigurationLoader {
 
     /// Reads a configuration file; every problem is reported, positioned like topology errors.
     public static func load(_ file: SourceFile, rules: [any Rule.Type] = RuleCatalog.all) -> Result<Configuration, LoadFailure> {
-        let parsed = YAMLParser.parse(file.bytes, file: file.name)
+        let parsed = file.parse()
         guard let document = parsed.document else { return .failure(LoadFailure(diagnostics: parsed.diagnostics)) }
         let reader = NodeReader()
         reader.append(parsed.diagnostics)

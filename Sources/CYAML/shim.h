@@ -69,17 +69,17 @@ static inline void faultline_libyaml_delete_event(yaml_event_t *event) {
         faultline_libyaml_release(event->data.alias.anchor);
         break;
     case YAML_SCALAR_EVENT:
-        if (event->data.scalar.anchor) faultline_libyaml_release(event->data.scalar.anchor);
-        if (event->data.scalar.tag) faultline_libyaml_release(event->data.scalar.tag);
+        faultline_libyaml_release(event->data.scalar.anchor);
+        faultline_libyaml_release(event->data.scalar.tag);
         faultline_libyaml_release(event->data.scalar.value);
         break;
     case YAML_SEQUENCE_START_EVENT:
-        if (event->data.sequence_start.anchor) faultline_libyaml_release(event->data.sequence_start.anchor);
-        if (event->data.sequence_start.tag) faultline_libyaml_release(event->data.sequence_start.tag);
+        faultline_libyaml_release(event->data.sequence_start.anchor);
+        faultline_libyaml_release(event->data.sequence_start.tag);
         break;
     case YAML_MAPPING_START_EVENT:
-        if (event->data.mapping_start.anchor) faultline_libyaml_release(event->data.mapping_start.anchor);
-        if (event->data.mapping_start.tag) faultline_libyaml_release(event->data.mapping_start.tag);
+        faultline_libyaml_release(event->data.mapping_start.anchor);
+        faultline_libyaml_release(event->data.mapping_start.tag);
         break;
     default:
         break;

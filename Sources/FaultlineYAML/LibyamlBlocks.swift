@@ -1,4 +1,7 @@
 internal import CYAML
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// libyaml allocates four small strings for every scalar it scans (the value
 /// and three scratch strings of 16 bytes) and frees them again, through its
@@ -48,10 +51,29 @@ enum LibyamlBlocks {
 
     @inline(never)
     private static func keptBlocks() -> Int { Int(faultline_libyaml_kept_count()) }
+
+    /// Runs `body` with libyaml's own reader on this thread (for tests: the
+    /// reader in `shim.h` must give what libyaml's gives).
+    static func withLibyamlsReader<T>(_ body: () -> T) -> T {
+        useLibyamlsReader(true)
+        defer { useLibyamlsReader(false) }
+        return body()
+    }
+
+    @inline(never)
+    private static func useLibyamlsReader(_ on: Bool) { faultline_reader_use_libyamls(on ? 1 : 0) }
+
+    /// How many times the reader in `shim.h` has filled a parser's buffer on this thread (for tests).
+    static var readerFills: Int { readerFillCount() }
+
+    @inline(never)
+    private static func readerFillCount() -> Int { faultline_reader_fill_count() }
     #else
     static func caching<T>(_ body: () -> T) -> T { body() }
     static func delete(_ event: UnsafeMutablePointer<yaml_event_t>) { yaml_event_delete(event) }
     static var keptCount: Int { 0 }
+    static func withLibyamlsReader<T>(_ body: () -> T) -> T { body() }
+    static var readerFills: Int { 0 }
     #endif
 }
 
@@ -67,4 +89,20 @@ public func _libyamlAllocate(_ size: Int) -> UnsafeMutableRawPointer? {
 public func _libyamlRelease(_ block: UnsafeMutableRawPointer?) {
     faultline_libyaml_release(block)
 }
+
+/// libyaml's reader (see `faultline_libyaml_update_buffer` in CYAML's
+/// `shim.h`): while one of our parses runs on the thread, UTF-8 input is
+/// decoded with runs of ASCII characters copied as they are; otherwise
+/// libyaml's own function, found behind this one, does the work. Not for other callers.
+@_cdecl("yaml_parser_update_buffer") @inline(never)
+public func _libyamlUpdateBuffer(_ parser: UnsafeMutableRawPointer, _ length: Int) -> Int32 {
+    faultline_libyaml_update_buffer(parser.assumingMemoryBound(to: yaml_parser_t.self), length, libyamlsUpdateBuffer)
+}
+
+/// libyaml's own `yaml_parser_update_buffer`: the next definition after the program's.
+private let libyamlsUpdateBuffer: faultline_update_buffer_function? = {
+    // RTLD_NEXT, which Swift does not import.
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: -1), "yaml_parser_update_buffer") else { return nil }
+    return unsafeBitCast(symbol, to: faultline_update_buffer_function.self)
+}()
 #endif

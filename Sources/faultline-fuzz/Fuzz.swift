@@ -1,4 +1,4 @@
-import FaultlineYAML
+@_spi(Checking) import FaultlineYAML
 import FaultlineModel
 import FaultlineRules
 import FaultlineReport
@@ -12,6 +12,7 @@ enum FuzzHarness {
     static let limits = YAMLLimits(maxFileBytes: 1 << 20, maxExpandedNodes: 200_000, maxDepth: 64, maxScalarBytes: 1 << 16)
 
     static func run(_ bytes: [UInt8]) {
+        checkReaders(bytes)
         let linter = Linter(limits: limits)
         switch linter.run([SourceFile(name: "fuzz.yaml", bytes: bytes)]) {
         case .success(let report):
@@ -24,6 +25,19 @@ enum FuzzHarness {
             for diagnostic in failure.diagnostics where diagnostic.location.line < 1 || diagnostic.location.column < 1 {
                 fatalError("diagnostic without a position: \(diagnostic)")
             }
+        }
+    }
+
+    /// The reader the program gives libyaml must make it report what its own
+    /// does (see `LibyamlReaderCheck`); only input past libyaml's first read reaches it.
+    static func checkReaders(_ bytes: [UInt8]) {
+        guard bytes.count > LibyamlReaderCheck.firstRead else { return }
+        bytes.withUnsafeBufferPointer { input in
+            let libyamls = LibyamlReaderCheck.transcript(input, libyamls: true)
+            let ours = LibyamlReaderCheck.transcript(input, libyamls: false)
+            guard ours != libyamls else { return }
+            let first = zip(ours, libyamls).first { $0 != $1 }
+            fatalError("libyaml reports differently with the program's reader: \(first.map { "\($0.0) against \($0.1)" } ?? "\(ours.count) lines against \(libyamls.count)")")
         }
     }
 }

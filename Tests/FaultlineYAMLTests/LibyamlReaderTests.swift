@@ -1,4 +1,4 @@
-@testable import FaultlineYAML
+@_spi(Checking) import FaultlineYAML
 import FaultlineTestSupport
 import Testing
 
@@ -8,38 +8,17 @@ import Testing
 /// the same with either reader, on text that crosses libyaml's 16 KiB reads.
 @Suite("libyaml's reader")
 struct LibyamlReaderTests {
-    /// Everything libyaml reports for `bytes`: each event with its position
-    /// and text, then how the parse ended (the failure's every field).
     static func transcript(_ bytes: [UInt8], libyamls: Bool) -> [String] {
-        bytes.withUnsafeBufferPointer { input in
-            var lines: [String] = []
-            let reader = EventReader(input: input, maxScalarBytes: 1 << 20)
-            let parse = {
-                reader.forEachEvent { event, text in
-                    lines.append("\(event.kind) \(event.line):\(event.column) \(event.flag) \(event.textLength) \(Array(text)) \(event.anchorStart) \(event.anchorLength)")
-                    return true
-                }
-            }
-            let outcome = libyamls ? LibyamlBlocks.withLibyamlsReader(parse) : parse()
-            switch outcome {
-            case .done: lines.append("done")
-            case .couldNotStart: lines.append("could not start")
-            case .failed(let failure):
-                lines.append("failed \(failure.isReaderError) \(failure.problem) \(failure.context ?? "-") "
-                    + "\(failure.problemLine):\(failure.problemColumn) \(failure.contextLine):\(failure.contextColumn) "
-                    + "offset \(failure.problemOffset) value \(failure.problemValue)")
-            }
-            return lines
-        }
+        bytes.withUnsafeBufferPointer { LibyamlReaderCheck.transcript($0, libyamls: libyamls) }
     }
 
     /// Checks that both readers give the same transcript, and that ours was used.
     static func expectSame(_ bytes: [UInt8], _ comment: Comment, oursUsed: Bool = true, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         let libyamls = transcript(bytes, libyamls: true)
-        let fillsBefore = LibyamlBlocks.readerFills
+        let fillsBefore = LibyamlReaderCheck.fills
         let ours = transcript(bytes, libyamls: false)
         #if canImport(Glibc)
-        if oursUsed { #expect(LibyamlBlocks.readerFills > fillsBefore, "our reader was not used", sourceLocation: sourceLocation) }
+        if oursUsed { #expect(LibyamlReaderCheck.fills > fillsBefore, "our reader was not used", sourceLocation: sourceLocation) }
         #endif
         #expect(ours == libyamls, comment, sourceLocation: sourceLocation)
     }
@@ -115,10 +94,10 @@ struct LibyamlReaderTests {
         let long = Self.padding(20_000) + text
         let utf16LE: [UInt8] = [0xFF, 0xFE] + long.flatMap { [$0, 0] }
         let utf16BE: [UInt8] = [0xFE, 0xFF] + long.flatMap { [0, $0] }
-        let fillsBefore = LibyamlBlocks.readerFills
+        let fillsBefore = LibyamlReaderCheck.fills
         #expect(Self.transcript(utf16LE, libyamls: false) == Self.transcript(utf16LE, libyamls: true))
         #expect(Self.transcript(utf16BE, libyamls: false) == Self.transcript(utf16BE, libyamls: true))
-        #expect(LibyamlBlocks.readerFills == fillsBefore)
+        #expect(LibyamlReaderCheck.fills == fillsBefore)
         #expect(Self.transcript(utf16LE, libyamls: false).last == "done")
     }
 

@@ -628,7 +628,8 @@ private final class LoadSession {
         // Sized once: grown append by append, the lists of 139 000 calls were 100 000 allocations.
         if node.kind == .sequence, node.count > 1 { ids.reserveCapacity(node.count) }
         _ = reader.forEachElement(of: node, what: "'calls'") { element in
-            if let call = readCall(element, caller: caller, operation: operation, file: file) {
+            let (call, isValid) = readCall(element, caller: caller, operation: operation, file: file)
+            if isValid {
                 ids.append(firstCallID + callSlots.count + calls.count)
                 if !callSlots.append(call) { calls.append(call) }
             }
@@ -636,7 +637,8 @@ private final class LoadSession {
         return ids
     }
 
-    private func readCall(_ node: YAMLNode, caller: ServiceID, operation: Int?, file: Int) -> Call? {
+    /// The call, and whether it is valid (an invalid one is reported, and left out).
+    private func readCall(_ node: YAMLNode, caller: ServiceID, operation: Int?, file: Int) -> (call: Call, isValid: Bool) {
         let fileDefaults = defaults[file]
         var call = Call(caller: caller, callerOperation: operation, target: 0, targetOperation: nil, via: .http,
                         timeout: fileDefaults.timeout, timeoutSource: fileDefaults.timeout == nil ? .unset : .defaults,
@@ -678,12 +680,12 @@ private final class LoadSession {
             case .optional: call.optional = reader.bool(value, what: "'optional'") ?? false
             }
         }
-        guard isMapping else { return nil }
+        guard isMapping else { return (call, false) }
         guard sawTarget else {
             reader.error("a call needs 'to:', the name of the service it calls", at: node)
-            return nil
+            return (call, false)
         }
-        guard let target, valid else { return nil }
+        guard let target, valid else { return (call, false) }
         call.target = target
         if let operationNode, let name = reader.name(operationNode, what: "operation") {
             let targetName = serviceDeclarations[target].name
@@ -696,7 +698,7 @@ private final class LoadSession {
                 reader.error("operation '\(name)' is not declared by service '\(targetName)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? "; it declares \(operationDeclarations[target].map { "'\($0.name)'" }.joined(separator: ", "))"), at: operationNode)
             }
         }
-        return call
+        return (call, true)
     }
 
     // MARK: Policies

@@ -637,7 +637,10 @@ private final class LoadSession {
         return ids
     }
 
-    /// The call, and whether it is valid (an invalid one is reported, and left out).
+    /// The call, and whether it is valid (an invalid one is reported, and left
+    /// out). Not an optional: memcheck took the compiler's test of an optional
+    /// `Call` for a read of a retry setting's unwritten bytes, thousands of
+    /// times a run, which hid anything real it might report.
     private func readCall(_ node: YAMLNode, caller: ServiceID, operation: Int?, file: Int) -> (call: Call, isValid: Bool) {
         let fileDefaults = defaults[file]
         var call = Call(caller: caller, callerOperation: operation, target: 0, targetOperation: nil, via: .http,

@@ -1,4 +1,5 @@
 @testable import FaultlineModel
+import FaultlineTestSupport
 import FaultlineYAML
 import Foundation
 import Testing
@@ -15,13 +16,7 @@ struct SourceFileTests {
               - { to: api, timeout: 1s }
           api: {}
         """
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-source-\(UUID().uuidString).yaml").path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let descriptor = open(path, O_RDONLY)
-        try #require(descriptor >= 0)
-        let mapped = MappedFile.map(descriptor, count: text.utf8.count)
-        close(descriptor)
+        let mapped = try withTemporaryFile(Array(text.utf8)) { MappedFile.map($0, count: text.utf8.count) }
         let mappedSource = SourceFile(name: "t.yaml", mapped: try #require(mapped))
         let readSource = SourceFile(name: "t.yaml", text: text)
         #expect(mappedSource.bytes == readSource.bytes)

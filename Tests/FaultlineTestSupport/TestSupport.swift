@@ -15,6 +15,18 @@ public func readFileBytes(_ path: String) throws -> [UInt8] {
     return bytes
 }
 
+/// A file holding `bytes` in the temporary directory, opened with `flags`
+/// for as long as `body` runs (which gets its descriptor), then closed and removed.
+public func withTemporaryFile<T>(_ bytes: [UInt8], flags: Int32 = O_RDONLY, _ body: (Int32) throws -> T) throws -> T {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-\(UUID().uuidString).yaml").path
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let descriptor = open(path, flags)
+    guard descriptor >= 0 else { throw CocoaError(.fileReadNoSuchFile) }
+    defer { close(descriptor) }
+    return try body(descriptor)
+}
+
 /// A small deterministic generator (SplitMix64): random inputs are the same on every run.
 public struct SplitMix64: RandomNumberGenerator {
     public var state: UInt64

@@ -1,4 +1,5 @@
 @testable import FaultlineYAML
+import FaultlineTestSupport
 import Foundation
 import Testing
 
@@ -7,33 +8,22 @@ import Testing
 /// memory, and decline what cannot be mapped so the caller reads it instead.
 @Suite("Mapped input files")
 struct MappedFileTests {
-    /// A file in a fresh directory, opened for reading; `body` gets its descriptor.
-    static func withOpenFile<T>(_ bytes: [UInt8], _ body: (Int32) throws -> T) throws -> T {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-mapped-\(UUID().uuidString).yaml").path
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let descriptor = open(path, O_RDONLY)
-        try #require(descriptor >= 0)
-        defer { close(descriptor) }
-        return try body(descriptor)
-    }
-
     @Test func holdsTheFilesBytes() throws {
         let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
-        let mapped = try Self.withOpenFile(bytes) { try #require(MappedFile.map($0, count: bytes.count)) }
+        let mapped = try withTemporaryFile(bytes) { try #require(MappedFile.map($0, count: bytes.count)) }
         // Still readable once the descriptor is closed and the file removed.
         #expect(Array(mapped.bytes) == bytes)
     }
 
     @Test func mapsOnlyTheBytesAskedFor() throws {
         let bytes = Array(repeating: UInt8(ascii: "x"), count: 10_000)
-        let mapped = try Self.withOpenFile(bytes) { try #require(MappedFile.map($0, count: 4_097)) }
+        let mapped = try withTemporaryFile(bytes) { try #require(MappedFile.map($0, count: 4_097)) }
         #expect(mapped.bytes.count == 4_097)
         #expect(mapped.bytes.allSatisfy { $0 == UInt8(ascii: "x") })
     }
 
     @Test func declinesAnEmptyFileAndAPipe() throws {
-        #expect(try Self.withOpenFile([]) { MappedFile.map($0, count: 0) } == nil)
+        #expect(try withTemporaryFile([]) { MappedFile.map($0, count: 0) } == nil)
         var ends: [Int32] = [0, 0]
         try #require(pipe(&ends) == 0)
         defer { close(ends[0]); close(ends[1]) }
@@ -51,7 +41,7 @@ struct MappedFileTests {
         }
         #expect(SplitParseTests.split(text) != nil, "the split parse declined the file")
         let bytes = Array(text.utf8)
-        let mapped = try Self.withOpenFile(bytes) { try #require(MappedFile.map($0, count: bytes.count)) }
+        let mapped = try withTemporaryFile(bytes) { try #require(MappedFile.map($0, count: bytes.count)) }
         let fromMapping = YAMLParser.parse(mapped.bytes, file: "t.yaml")
         let fromMemory = YAMLParser.parse(bytes, file: "t.yaml")
         #expect(fromMapping.diagnostics.isEmpty && fromMemory.diagnostics.isEmpty)
@@ -65,27 +55,23 @@ struct MappedFileTests {
     @Test func aFileCutShortWhileMappedEndsWithStatusTwo() throws {
         #if os(Linux)
         let count = 3 * 4096
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-cut-\(UUID().uuidString).yaml").path
-        try Data(repeating: UInt8(ascii: "a"), count: count).write(to: URL(fileURLWithPath: path))
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let descriptor = open(path, O_RDWR)
-        try #require(descriptor >= 0)
-        defer { close(descriptor) }
-        let mapped = try #require(MappedFile.map(descriptor, count: count))
-        let silent = open("/dev/null", O_WRONLY)
-        defer { close(silent) }
-        let child = fork()
-        try #require(child >= 0)
-        if child == 0 {
-            dup2(silent, STDERR_FILENO)
-            ftruncate(descriptor, 0)
-            let last = mapped.bytes[count - 1]
-            _exit(last == 0 ? 3 : 4)  // not reached: the read above raises SIGBUS
+        try withTemporaryFile(Array(repeating: UInt8(ascii: "a"), count: count), flags: O_RDWR) { descriptor in
+            let mapped = try #require(MappedFile.map(descriptor, count: count))
+            let silent = open("/dev/null", O_WRONLY)
+            defer { close(silent) }
+            let child = fork()
+            try #require(child >= 0)
+            if child == 0 {
+                dup2(silent, STDERR_FILENO)
+                ftruncate(descriptor, 0)
+                let last = mapped.bytes[count - 1]
+                _exit(last == 0 ? 3 : 4)  // not reached: the read above raises SIGBUS
+            }
+            var status: Int32 = 0
+            waitpid(child, &status, 0)
+            let exitedNormally = status & 0x7F == 0
+            #expect(exitedNormally && (status >> 8) & 0xFF == 2, "wait status \(status)")
         }
-        var status: Int32 = 0
-        waitpid(child, &status, 0)
-        let exitedNormally = status & 0x7F == 0
-        #expect(exitedNormally && (status >> 8) & 0xFF == 2, "wait status \(status)")
         #endif
     }
 }
